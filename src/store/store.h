@@ -1,0 +1,62 @@
+/*
+ * store.h: the store interface (DESIGN.md), with SQLite as the embedded
+ * default.  Backends implement struct store_ops (store_int.h); callers only
+ * see the opaque handle and these functions.
+ *
+ * Ingest writes in units: a unit is one input as it arrived (a file, one
+ * message of a mailbox) whose raw bytes are kept, compressed, with their
+ * SHA-256 as evidence.  A unit holds zero or more reports; each report is
+ * stored whole or not at all (a savepoint inside the unit's transaction),
+ * and the unit, its raw bytes and its good reports commit together, so a
+ * crash at any point leaves either all of it or none of it.
+ *
+ *	store_unit_begin -> store_unit_raw* ->
+ *	    (store_report_begin -> store_report_record* -> store_report_end)*
+ *	-> store_unit_end
+ *
+ * Every string passed in is borrowed: the store copies what it keeps.
+ */
+#ifndef DW_STORE_H
+#define DW_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../base/err.h"
+#include "../report/report.h"
+
+struct store;
+
+/* path is a file name for SQLite ("postgresql://..." is reserved). */
+enum dw_err store_open(const char *path, struct store **out,
+    struct dw_error *e);
+void store_close(struct store *st);	/* NULL is a no-op */
+
+/*
+ * Starts a unit.  When a completed unit with the same SHA-256 is already
+ * stored, *dup is set, nothing is started, and the caller skips the input.
+ */
+enum dw_err store_unit_begin(struct store *st, const char *name,
+    const uint8_t sha256[32], uint64_t size, bool *dup, struct dw_error *e);
+/* Appends raw bytes of the unit; the store compresses them. */
+enum dw_err store_unit_raw(struct store *st, const void *p, size_t n,
+    struct dw_error *e);
+/* Commits (commit true) or rolls back the whole unit. */
+enum dw_err store_unit_end(struct store *st, bool commit,
+    struct dw_error *e);
+
+/*
+ * Starts a report inside the current unit.  When a report with the same
+ * (reporter org, report id, policy domain, begin, end) is stored, *dup is
+ * set and nothing is started.
+ */
+enum dw_err store_report_begin(struct store *st, const struct agg_report *r,
+    bool *dup, struct dw_error *e);
+enum dw_err store_report_record(struct store *st,
+    const struct agg_record *rec, struct dw_error *e);
+/* Keeps (commit true, with the totals) or discards the current report. */
+enum dw_err store_report_end(struct store *st, bool commit,
+    uint64_t records, uint64_t messages, struct dw_error *e);
+
+#endif

@@ -1,0 +1,56 @@
+# tap.sh: TAP helpers for the shell tests in tests/cli/.  Source it; it
+# gives a scratch directory $T (removed at exit) and these functions:
+#   ok NAME CMD...          passes when CMD exits 0
+#   fails NAME STATUS CMD...   passes when CMD exits with STATUS (or any
+#                           non-zero status when STATUS is "any")
+#   is NAME GOT WANT        passes when the strings are equal
+#   contains NAME FILE TEXT passes when FILE contains TEXT (fixed string)
+#   skip NAME REASON
+#   done_testing            prints the plan; call it last
+_n=0
+T=$(mktemp -d "${TMPDIR:-/tmp}/dwtest.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+DW="${DW_BIN:?run through tests/run.sh}"
+
+_report() {
+	_n=$((_n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $_n - $2"
+	else
+		echo "not ok $_n - $2"
+		[ -n "${3:-}" ] && printf '%s\n' "$3" | sed 's/^/#   /'
+	fi
+	return 0
+}
+ok() {
+	_name=$1; shift
+	_out=$("$@" 2>&1)
+	_report $? "$_name" "$_out"
+}
+fails() {
+	_name=$1 _want=$2; shift 2
+	_out=$("$@" 2>&1)
+	_st=$?
+	if [ "$_want" = any ]; then
+		[ "$_st" -ne 0 ]
+	else
+		[ "$_st" -eq "$_want" ]
+	fi
+	_report $? "$_name" "status $_st: $_out"
+}
+is() {
+	[ "$2" = "$3" ]
+	_report $? "$1" "got:  $2
+want: $3"
+}
+contains() {
+	grep -qF -- "$3" "$2"
+	_report $? "$1" "$(head -c 2000 "$2")"
+}
+skip() {
+	_n=$((_n + 1))
+	echo "ok $_n - $1 # SKIP $2"
+}
+done_testing() {
+	echo "1..$_n"
+}
