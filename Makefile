@@ -4,8 +4,8 @@
 
 CC	?= cc
 BUILD	?= build
-PKGS	 = expat zlib libarchive gmime-3.0 sqlite3 libcrypto jansson
-TESTPKGS = cmocka yaml-0.1
+PKGS	 = expat zlib libarchive gmime-3.0 sqlite3 libcrypto jansson libunbound yaml-0.1
+TESTPKGS = cmocka
 
 OPT	?= -O2
 CSTD	 = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
