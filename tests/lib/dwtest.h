@@ -1,0 +1,29 @@
+/*
+ * dwtest.h: what every cmocka test file needs, in the order cmocka wants
+ * it, plus the location of the shared conformance data.
+ */
+#ifndef DW_DWTEST_H
+#define DW_DWTEST_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include <cmocka.h>
+
+/*
+ * The directory holding the shared conformance suites and report corpus:
+ * $DW_SHARED, else ../shared beside the repository.  Tests that need it
+ * call skip() when it is missing.
+ */
+static inline const char *
+dwtest_shared(void)
+{
+	const char *s = getenv("DW_SHARED");
+
+	return (s != NULL && *s != '\0') ? s : "../shared";
+}
+
+#endif
