@@ -1,0 +1,13 @@
+/* cli_util.h: small helpers shared by the commands. */
+#ifndef DW_CLI_UTIL_H
+#define DW_CLI_UTIL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Monotonic seconds, for durations. */
+double cli_now(void);
+/* Strict decimal: digits only, within [min, max]. */
+bool cli_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
+
+#endif

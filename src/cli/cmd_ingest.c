@@ -1,0 +1,209 @@
+/*
+ * cmd_ingest.c: dmarcward ingest PATH...
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "base/log.h"
+#include "cli.h"
+#include "cli_util.h"
+#include "ingest/ingest.h"
+#include "store/store.h"
+
+struct ui {
+	bool		 tty;
+	bool		 json;
+	double		 last;
+	json_t		*rejections;
+};
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+	    "usage: dmarcward [--db PATH] ingest [--json] [--max-size MIB] "
+	    "[--parse-only] PATH...\n\n"
+	    "Stores the DMARC aggregate reports found in files, folders "
+	    "(recursively),\nmbox files and Maildir folders: XML, gzip, zip "
+	    "or MIME messages.\n\n"
+	    "  --json           print the summary as JSON\n"
+	    "  --max-size MIB   decompressed size cap per report "
+	    "(default 64)\n"
+	    "  --parse-only     parse and count, store nothing\n\n"
+	    "Exit status: 0 all stored or duplicate, 1 something was "
+	    "rejected,\n2 the store failed.\n");
+}
+
+static void
+on_reject(void *ctx, const char *input, const char *doc,
+    const struct dw_error *e)
+{
+	struct ui *ui = ctx;
+	char in[512], d[512], msg[DW_ERRMSG_MAX * 4];
+
+	log_sanitize(in, sizeof(in), input);
+	log_sanitize(msg, sizeof(msg), e->msg);
+	if (doc != NULL)
+		log_sanitize(d, sizeof(d), doc);
+	if (ui->rejections != NULL)
+		json_array_append_new(ui->rejections, json_pack("{s:s, s:s?, "
+		    "s:s, s:s}", "input", in, "document", doc ? d : NULL,
+		    "error", dw_strerror(e->code), "reason", msg));
+	if (ui->tty)
+		fputs("\r\033[K", stderr);
+	if (doc != NULL && strcmp(d, in) != 0)
+		fprintf(stderr, "rejected %s (%s): %s\n", in, d, msg);
+	else
+		fprintf(stderr, "rejected %s: %s\n", in, msg);
+}
+
+static void
+on_progress(void *ctx, const struct ingest_stats *s)
+{
+	struct ui *ui = ctx;
+	double t;
+
+	if (!ui->tty)
+		return;
+	t = cli_now();
+	if (t - ui->last < 0.1)
+		return;
+	ui->last = t;
+	fprintf(stderr, "\r\033[Kingest: %" PRIu64 " inputs, %" PRIu64
+	    " reports, %" PRIu64 " records", s->inputs, s->reports_new,
+	    s->records);
+}
+
+static void
+summary(const struct ui *ui, const struct ingest_stats *s, double secs)
+{
+	json_t *j;
+
+	if (ui->tty)
+		fputs("\r\033[K", stderr);
+	if (!ui->json) {
+		printf("inputs:   %" PRIu64 " (%.1f MB)", s->inputs,
+		    (double)s->bytes / 1e6);
+		if (s->inputs_dup > 0)
+			printf(", %" PRIu64 " already stored", s->inputs_dup);
+		printf("\nreports:  %" PRIu64 " new, %" PRIu64 " duplicate, %"
+		    PRIu64 " rejected", s->reports_new, s->reports_dup,
+		    s->rejected);
+		if (s->repaired > 0)
+			printf(", %" PRIu64 " repaired", s->repaired);
+		printf("\nrecords:  %" PRIu64 " (%" PRIu64 " messages)\n"
+		    "seconds:  %.2f\n", s->records, s->messages, secs);
+		return;
+	}
+	j = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f, "
+	    "s:O}", "inputs", (json_int_t)s->inputs,
+	    "inputs_duplicate", (json_int_t)s->inputs_dup,
+	    "bytes", (json_int_t)s->bytes,
+	    "reports_new", (json_int_t)s->reports_new,
+	    "reports_duplicate", (json_int_t)s->reports_dup,
+	    "rejected", (json_int_t)s->rejected,
+	    "repaired", (json_int_t)s->repaired,
+	    "records", (json_int_t)s->records,
+	    "messages", (json_int_t)s->messages, "seconds", secs,
+	    "rejections", ui->rejections);
+	json_dumpf(j, stdout, JSON_INDENT(2) | JSON_ENSURE_ASCII);
+	putchar('\n');
+	json_decref(j);
+}
+
+static int
+run(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "max-size", required_argument, NULL, 'm' },
+		{ "parse-only", no_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct ingest_opts o;
+	struct ui ui = { 0 };
+	struct store *st = NULL;
+	struct ingest *in = NULL;
+	struct dw_error e;
+	uint64_t mib;
+	double t0;
+	int ch, i, rc = CLI_EXIT_FAIL;
+	enum dw_err err = DW_OK;
+
+	ingest_opts_default(&o);
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'j':
+			ui.json = true;
+			break;
+		case 'm':
+			if (!cli_parse_u64(optarg, 1, 1 << 20, &mib)) {
+				log_warnx("--max-size: want a number of MiB "
+				    "from 1 to 1048576, got \"%s\"", optarg);
+				return CLI_EXIT_FAIL;
+			}
+			o.lim.max_size = mib << 20;
+			if (o.lim.max_message < o.lim.max_size)
+				o.lim.max_message = o.lim.max_size;
+			break;
+		case 'p':
+			o.parse_only = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return CLI_EXIT_OK;
+		default:
+			usage(stderr);
+			return CLI_EXIT_FAIL;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return CLI_EXIT_FAIL;
+	}
+	ui.tty = !c->quiet && isatty(STDERR_FILENO);
+	if (ui.json)
+		ui.rejections = json_array();
+	o.on_reject = on_reject;
+	o.on_progress = on_progress;
+	o.ctx = &ui;
+	dw_error_clear(&e);
+	if (!o.parse_only && store_open(c->db_path, &st, &e) != DW_OK) {
+		log_warnx("%s: %s", c->db_path, e.msg);
+		goto out;
+	}
+	in = ingest_new(st, &o);
+	if (in == NULL) {
+		log_warnx("out of memory");
+		goto out;
+	}
+	t0 = cli_now();
+	for (i = optind; i < argc && err == DW_OK; i++)
+		err = ingest_path(in, argv[i], &e);
+	if (err != DW_OK) {
+		if (ui.tty)
+			fputs("\r\033[K", stderr);
+		log_warnx("ingest stopped: %s: %s", dw_strerror(err), e.msg);
+		goto out;
+	}
+	summary(&ui, ingest_stats(in), cli_now() - t0);
+	rc = ingest_stats(in)->rejected > 0 ? CLI_EXIT_FOUND : CLI_EXIT_OK;
+out:
+	ingest_free(in);
+	store_close(st);
+	json_decref(ui.rejections);
+	return rc;
+}
+
+const struct cli_cmd cli_cmd_ingest = {
+	"ingest", "store DMARC aggregate reports from files, folders, "
+	    "mailboxes", run
+};
