@@ -25,6 +25,7 @@
 #include "report/rd.h"
 #include "report/unpack.h"
 #include "store/store.h"
+#include "writer.h"
 #include "ingest.h"
 
 #define INGEST_IOBUF	(256 * 1024)
@@ -33,6 +34,7 @@
 
 struct ingest {
 	struct store		*st;
+	struct writer		*w;		/* the store, on its thread */
 	struct ingest_opts	 o;
 	struct ingest_stats	 s;
 	char			*iobuf;
@@ -55,7 +57,7 @@ struct sinkctx {
 struct rd_tee {
 	struct rd	 rd;
 	struct rd	*inner;
-	struct store	*st;
+	struct writer	*w;
 };
 
 static bool
@@ -87,6 +89,11 @@ ingest_new(struct store *st, const struct ingest_opts *o)
 	}
 	in->st = st;
 	in->o = *o;
+	if (st != NULL && writer_new(st, &in->w, NULL) != DW_OK) {
+		free(in->iobuf);
+		free(in);
+		return NULL;
+	}
 	buf_init(&in->keep, AGG_REPAIR_MAX);
 	return in;
 }
@@ -96,6 +103,7 @@ ingest_free(struct ingest *in)
 {
 	if (in == NULL)
 		return;
+	writer_free(in->w);
 	buf_fini(&in->keep);
 	free(in->iobuf);
 	free(in);
@@ -137,7 +145,7 @@ sink_report(void *ctx, const struct agg_report *r)
 			return DW_OK;
 		return sc->in->o.sink->report(sc->in->o.sink->ctx, &copy);
 	}
-	err = store_report_begin(sc->in->st, &copy, &dup, &sc->se);
+	err = writer_report_begin(sc->in->w, &copy, &dup, &sc->se);
 	if (err == DW_OK && dup)
 		err = dw_fail(&sc->se, DW_EDUP, "report already stored");
 	if (err != DW_OK) {
@@ -157,7 +165,7 @@ sink_record(void *ctx, const struct agg_record *rec)
 	if (sc->in->st == NULL)
 		return sc->in->o.sink == NULL ? DW_OK :
 		    sc->in->o.sink->record(sc->in->o.sink->ctx, rec);
-	err = store_report_record(sc->in->st, rec, &sc->se);
+	err = writer_report_record(sc->in->w, rec, &sc->se);
 	if (err != DW_OK)
 		sc->failed = true;
 	return err;
@@ -238,14 +246,14 @@ parse_one(struct ingest *in, struct rd *rd, const char *mem, size_t memlen,
 	if (err == DW_OK) {
 		agg_xml_stats(p, &st);
 		if (in->st != NULL)
-			err = store_report_end(in->st, true, st.records,
+			err = writer_report_end(in->w, true, st.records,
 			    st.messages, &pe);
 		if (err == DW_OK) {
 			in->s.records += st.records;
 			in->s.messages += st.messages;
 		}
 	} else if (sc.begun && in->st != NULL) {
-		(void)store_report_end(in->st, false, 0, 0, NULL);
+		(void)writer_report_end(in->w, false, 0, 0, NULL);
 	}
 	if (sc.begun && in->st == NULL && in->o.sink_end != NULL)
 		in->o.sink_end(in->o.sink->ctx, err == DW_OK);
@@ -343,9 +351,9 @@ tee_read(struct rd *r, void *buf, size_t cap, size_t *got,
 	enum dw_err err;
 
 	err = rd_read(t->inner, buf, cap, got, e);
-	if (err != DW_OK || *got == 0 || t->st == NULL)
+	if (err != DW_OK || *got == 0 || t->w == NULL)
 		return err;
-	return store_unit_raw(t->st, buf, *got, e);
+	return writer_unit_raw(t->w, buf, *got, e);
 }
 
 static void
@@ -365,7 +373,7 @@ unit_begin(struct ingest *in, const uint8_t sha[32], uint64_t size,
 	in->s.bytes += size;
 	if (in->st == NULL)
 		return DW_OK;
-	return store_unit_begin(in->st, in->unit, sha, size, dup, e);
+	return writer_unit_begin(in->w, in->unit, sha, size, dup, e);
 }
 
 /*
@@ -381,7 +389,7 @@ unit_end(struct ingest *in, enum dw_err err, struct dw_error *ue,
 
 	if (err != DW_OK && is_fatal(err)) {
 		if (in->st != NULL)
-			(void)store_unit_end(in->st, false, NULL);
+			(void)writer_unit_end(in->w, false, NULL);
 		*e = *ue;
 		return err;
 	}
@@ -393,7 +401,7 @@ unit_end(struct ingest *in, enum dw_err err, struct dw_error *ue,
 	}
 	commit = in->unit_new > 0;
 	if (in->st != NULL) {
-		err = store_unit_end(in->st, commit, e);
+		err = writer_unit_end(in->w, commit, e);
 		if (err != DW_OK)
 			return err;
 	}
@@ -431,7 +439,7 @@ ingest_mem(struct ingest *in, const char *name, const void *p, size_t n,
 	}
 	dw_error_clear(&ue);
 	if (in->st != NULL) {
-		err = store_unit_raw(in->st, p, n, &ue);
+		err = writer_unit_raw(in->w, p, n, &ue);
 		if (err != DW_OK)
 			return unit_end(in, err, &ue, e);
 	}
@@ -503,7 +511,7 @@ on_message(void *ctx, const char *msg, size_t len, uint64_t index,
 static enum dw_err
 ingest_fd_unit(struct ingest *in, int fd, uint64_t size, struct dw_error *e)
 {
-	struct rd_tee tee = { { tee_read, tee_free }, NULL, in->st };
+	struct rd_tee tee = { { tee_read, tee_free }, NULL, in->w };
 	struct dw_error ue;
 	uint8_t sha[32];
 	size_t got;
