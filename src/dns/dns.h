@@ -162,7 +162,8 @@ enum dw_err dns_txt_from_rdata(struct arena *a, const uint8_t *rd,
 #define DNS_CACHE_MAX_TTL	86400	/* cap on any TTL honoured */
 
 /*
- * Takes ownership of inner.  Answers (and NXDOMAIN/NODATA, with their
+ * Takes ownership of inner when it succeeds (NULL: inner is still the
+ * caller's).  Answers (and NXDOMAIN/NODATA, with their
  * negative TTL) are reused until their TTL runs out; temporary failures
  * are never cached.  now_fn (NULL: monotonic clock) returns seconds, so
  * tests can move time.

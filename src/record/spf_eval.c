@@ -573,7 +573,7 @@ check(struct ev *e, const char *domain, bool top)
 		return perm(e, rec->findings[0].msg, "syntax error");
 	r = run_terms(e, rec, top);
 	e->cur = domain;
-	ev_trace(e, SPF_EV_RESULT, domain, "%s", spf_result_name(r));
+	ev_trace(e, SPF_EV_RESULT, "check_host", "%s", spf_result_name(r));
 	return r;
 }
 
@@ -640,7 +640,7 @@ spf_check_host(struct arena *a, struct dns_resolver *r,
 	out->domain = e.sender_dom;
 	e.cur = e.sender_dom;
 	if (!fqdn_ok(e.sender_dom)) {
-		ev_trace(&e, SPF_EV_RESULT, e.sender_dom,
+		ev_trace(&e, SPF_EV_RESULT, "check_host",
 		    "none: not a fully qualified domain name");
 		out->result = SPF_NONE;
 	} else {

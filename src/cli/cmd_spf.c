@@ -1,0 +1,379 @@
+/*
+ * cmd_spf.c: dmarcward spf eval | lint.  eval runs check_host() for one
+ * client address and sender; lint walks a domain's include tree.  Both
+ * use the resolver of the global options (--zone, --resolver).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "base/arena.h"
+#include "base/log.h"
+#include "cli.h"
+#include "cli_dns.h"
+#include "record/spf_eval.h"
+#include "record/spf_lint.h"
+
+#define SPF_ARENA_MAX	((size_t)64 << 20)
+
+static void
+usage_eval(FILE *fp)
+{
+	fprintf(fp,
+	    "usage: dmarcward spf eval --ip IP --sender ADDR [--helo HOST]"
+	    " [--trace] [--json]\n\n"
+	    "Runs the SPF check (RFC 7208 check_host) of a client address "
+	    "and sender.\n\n"
+	    "  --ip IP        the connecting client, IPv4 or IPv6\n"
+	    "  --sender ADDR  the MAIL FROM address (\"\" for a bounce: the "
+	    "HELO name is checked)\n"
+	    "  --helo HOST    the HELO/EHLO name\n"
+	    "  --trace        every term and DNS lookup, with the counts "
+	    "toward the limits\n"
+	    "  --json         {\"result\": ..., \"explanation\": ...}\n\n"
+	    "Exit status: 0 pass, 1 any other result, 2 usage or "
+	    "resolver error.\n");
+}
+
+static void
+usage_lint(FILE *fp)
+{
+	fprintf(fp,
+	    "usage: dmarcward spf lint [--json] DOMAIN...\n\n"
+	    "Checks the SPF setup of each domain: the include tree with the "
+	    "DNS lookups\nof each branch against the limit of 10, void "
+	    "lookups, the all policy,\noverlapping ranges, oversized "
+	    "records, ptr, and how to get under the limit.\n\n"
+	    "  --json   one JSON object per domain per line\n\n"
+	    "Exit status: 0 no errors, 1 an error was found, 2 usage or "
+	    "resolver error.\n");
+}
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp, "usage: dmarcward spf eval --ip IP --sender ADDR "
+	    "[--helo HOST] [--trace] [--json]\n"
+	    "       dmarcward spf lint [--json] DOMAIN...\n\n"
+	    "See dmarcward spf eval --help, dmarcward spf lint --help and "
+	    "dmarcward-spf(1).\n");
+}
+
+/* A JSON string even for bytes that are not UTF-8 (escaped first). */
+static json_t *
+jstr(const char *s)
+{
+	char clean[4096];
+	json_t *j;
+
+	if (s == NULL)
+		return json_null();
+	j = json_string(s);
+	if (j != NULL)
+		return j;
+	return json_string(log_sanitize(clean, sizeof(clean), s));
+}
+
+/* Prints j as one line and drops it. */
+static void
+print_json(json_t *j)
+{
+	char *s = json_dumps(j, JSON_COMPACT);
+
+	if (s != NULL)
+		printf("%s\n", s);
+	free(s);
+	json_decref(j);
+}
+
+static const char *
+clean(char *buf, size_t sz, const char *s)
+{
+	return log_sanitize(buf, sz, s != NULL ? s : "");
+}
+
+static const char *const ev_names[] = {
+	[SPF_EV_RECORD] = "record", [SPF_EV_TERM] = "term",
+	[SPF_EV_LOOKUP] = "lookup", [SPF_EV_RESULT] = "result",
+	[SPF_EV_ERROR] = "error",
+};
+
+static void
+eval_text(const struct spf_outcome *o, bool trace)
+{
+	char a[1024], b[1024];
+	size_t i;
+
+	for (i = 0; trace && i < o->ntrace; i++) {
+		const struct spf_event *t = &o->trace[i];
+
+		printf("%*s[%2u/10 terms %u/2 void] %-6s %s: %s %s\n",
+		    (int)t->depth * 2, "", t->dns_terms, t->voids,
+		    ev_names[t->kind], clean(a, sizeof(a), t->domain),
+		    clean(b, sizeof(b), t->text), t->note);
+	}
+	printf("result: %s\n", spf_result_name(o->result));
+	if (o->explanation != NULL)
+		printf("explanation: %s\n", clean(a, sizeof(a),
+		    o->explanation));
+	if (o->mechanism != NULL)
+		printf("mechanism: %s\n", clean(a, sizeof(a), o->mechanism));
+	if (o->problem != NULL)
+		printf("problem: %s\n", clean(a, sizeof(a), o->problem));
+	if (trace)
+		printf("dns-querying terms: %u/10, void lookups: %u/2\n",
+		    o->dns_terms, o->voids);
+}
+
+static void
+eval_json(const struct spf_outcome *o, bool trace)
+{
+	json_t *j = json_object(), *arr;
+	size_t i;
+
+	json_object_set_new(j, "result", json_string(spf_result_name(
+	    o->result)));
+	json_object_set_new(j, "explanation", jstr(o->explanation));
+	json_object_set_new(j, "domain", jstr(o->domain));
+	json_object_set_new(j, "mechanism", jstr(o->mechanism));
+	json_object_set_new(j, "problem", jstr(o->problem));
+	json_object_set_new(j, "dns_terms", json_integer(o->dns_terms));
+	json_object_set_new(j, "void_lookups", json_integer(o->voids));
+	if (trace) {
+		arr = json_array();
+		for (i = 0; i < o->ntrace; i++) {
+			const struct spf_event *t = &o->trace[i];
+
+			json_array_append_new(arr, json_pack(
+			    "{s:s, s:i, s:o, s:o, s:s, s:i, s:i}",
+			    "event", ev_names[t->kind], "depth",
+			    (int)t->depth, "domain", jstr(t->domain),
+			    "text", jstr(t->text), "note", t->note,
+			    "dns_terms", (int)t->dns_terms,
+			    "void_lookups", (int)t->voids));
+		}
+		json_object_set_new(j, "trace", arr);
+	}
+	print_json(j);
+}
+
+/* The resolver of the global options and a work arena. */
+static bool
+setup(struct cli *c, struct dns_resolver **r, struct arena **a)
+{
+	*r = cli_dns_resolver(c);
+	*a = arena_new(SPF_ARENA_MAX);
+	if (*r != NULL && *a != NULL)
+		return true;
+	dns_free(*r);
+	arena_free(*a);
+	return false;
+}
+
+static int
+spf_eval_cmd(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "ip", required_argument, NULL, 'i' },
+		{ "sender", required_argument, NULL, 's' },
+		{ "helo", required_argument, NULL, 'H' },
+		{ "trace", no_argument, NULL, 't' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct spf_query q = { 0 };
+	struct spf_outcome o;
+	struct dns_resolver *r;
+	struct arena *a;
+	enum dw_err err;
+	bool json = false, have_sender = false;
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'i': q.ip = optarg; break;
+		case 's': q.sender = optarg; have_sender = true; break;
+		case 'H': q.helo = optarg; break;
+		case 't': q.trace = true; break;
+		case 'j': json = true; break;
+		case 'h': usage_eval(stdout); return CLI_EXIT_OK;
+		default: usage_eval(stderr); return CLI_EXIT_FAIL;
+		}
+	}
+	if (optind != argc || q.ip == NULL || !have_sender) {
+		usage_eval(stderr);
+		return CLI_EXIT_FAIL;
+	}
+	if (!setup(c, &r, &a))
+		return CLI_EXIT_FAIL;
+	err = spf_check_host(a, r, &q, &o);
+	if (err == DW_EINVAL)
+		log_warnx("--ip %s: not an IPv4 or IPv6 address", q.ip);
+	else if (err != DW_OK)
+		log_warnx("spf eval: %s", dw_strerror(err));
+	else if (json)
+		eval_json(&o, q.trace);
+	else
+		eval_text(&o, q.trace);
+	arena_free(a);
+	dns_free(r);
+	if (err != DW_OK)
+		return CLI_EXIT_FAIL;
+	return o.result == SPF_PASS ? CLI_EXIT_OK : CLI_EXIT_FOUND;
+}
+
+static void
+tree_text(const struct spf_lint_node *n, int depth)
+{
+	char a[1024], b[1024];
+	size_t i;
+
+	printf("  %*s%s [%u own, %u in branch] %s\n", depth * 2, "",
+	    clean(a, sizeof(a), n->via != NULL ? n->via : n->domain),
+	    n->own, n->lookups, n->record != NULL ?
+	    clean(b, sizeof(b), n->record) : n->status);
+	for (i = 0; i < n->nkids; i++)
+		tree_text(n->kids[i], depth + 1);
+}
+
+static json_t *
+tree_json(const struct spf_lint_node *n)
+{
+	json_t *j = json_object(), *kids = json_array();
+	size_t i;
+
+	json_object_set_new(j, "via", jstr(n->via));
+	json_object_set_new(j, "domain", jstr(n->domain));
+	json_object_set_new(j, "record", jstr(n->record));
+	json_object_set_new(j, "status", jstr(n->status));
+	json_object_set_new(j, "own_lookups", json_integer(n->own));
+	json_object_set_new(j, "lookups", json_integer(n->lookups));
+	json_object_set_new(j, "void_lookups", json_integer(n->voids));
+	for (i = 0; i < n->nkids; i++)
+		json_array_append_new(kids, tree_json(n->kids[i]));
+	json_object_set_new(j, "includes", kids);
+	return j;
+}
+
+static void
+lint_json(const struct spf_lint *l)
+{
+	json_t *j = json_object(), *f = json_array();
+	size_t i;
+
+	json_object_set_new(j, "domain", jstr(l->domain));
+	json_object_set_new(j, "lookups", json_integer(l->lookups));
+	json_object_set_new(j, "limit", json_integer(SPF_MAX_DNS_MECH));
+	json_object_set_new(j, "void_lookups", json_integer(l->voids));
+	json_object_set_new(j, "all", jstr(l->all));
+	json_object_set_new(j, "suggestion", jstr(l->suggestion));
+	json_object_set_new(j, "tree", l->root != NULL ?
+	    tree_json(l->root) : json_null());
+	for (i = 0; i < l->nfindings; i++)
+		json_array_append_new(f, json_pack("{s:s, s:s, s:o, s:o}",
+		    "severity", spf_lint_sev_name(l->findings[i].sev),
+		    "code", l->findings[i].code,
+		    "domain", jstr(l->findings[i].domain),
+		    "message", jstr(l->findings[i].msg)));
+	json_object_set_new(j, "findings", f);
+	print_json(j);
+}
+
+static void
+lint_text(const struct spf_lint *l)
+{
+	char a[1024], b[1024];
+	size_t i;
+
+	printf("%s: %u/%d DNS-querying terms, %u/%d void lookups, all: %s\n",
+	    clean(a, sizeof(a), l->domain), l->lookups, SPF_MAX_DNS_MECH,
+	    l->voids, SPF_MAX_VOID_LOOKUPS, l->all != NULL ? l->all :
+	    "missing");
+	if (l->root != NULL)
+		tree_text(l->root, 0);
+	for (i = 0; i < l->nfindings; i++)
+		printf("  %-7s %-18s %s: %s\n",
+		    spf_lint_sev_name(l->findings[i].sev),
+		    l->findings[i].code,
+		    clean(a, sizeof(a), l->findings[i].domain),
+		    clean(b, sizeof(b), l->findings[i].msg));
+}
+
+static int
+spf_lint_cmd(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct dns_resolver *r;
+	struct spf_lint *l;
+	struct arena *a;
+	bool json = false, found = false;
+	int ch, i, rc = CLI_EXIT_OK;
+	size_t k;
+
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'j': json = true; break;
+		case 'h': usage_lint(stdout); return CLI_EXIT_OK;
+		default: usage_lint(stderr); return CLI_EXIT_FAIL;
+		}
+	}
+	if (optind == argc) {
+		usage_lint(stderr);
+		return CLI_EXIT_FAIL;
+	}
+	if (!setup(c, &r, &a))
+		return CLI_EXIT_FAIL;
+	for (i = optind; i < argc && rc == CLI_EXIT_OK; i++) {
+		arena_reset(a);
+		if (spf_lint(a, r, argv[i], &l) != DW_OK) {
+			log_warnx("spf lint %s: out of memory", argv[i]);
+			rc = CLI_EXIT_FAIL;
+			break;
+		}
+		if (json)
+			lint_json(l);
+		else
+			lint_text(l);
+		for (k = 0; k < l->nfindings; k++)
+			if (l->findings[k].sev == SPF_LINT_ERROR)
+				found = true;
+	}
+	arena_free(a);
+	dns_free(r);
+	if (rc != CLI_EXIT_OK)
+		return rc;
+	return found ? CLI_EXIT_FOUND : CLI_EXIT_OK;
+}
+
+static int
+spf_run(struct cli *c, int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return CLI_EXIT_FAIL;
+	}
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+		usage(stdout);
+		return CLI_EXIT_OK;
+	}
+	if (strcmp(argv[1], "eval") == 0)
+		return spf_eval_cmd(c, argc - 1, argv + 1);
+	if (strcmp(argv[1], "lint") == 0)
+		return spf_lint_cmd(c, argc - 1, argv + 1);
+	log_warnx("spf: unknown subcommand \"%s\"", argv[1]);
+	usage(stderr);
+	return CLI_EXIT_FAIL;
+}
+
+const struct cli_cmd cli_cmd_spf = {
+	"spf", "SPF: evaluate a sender (eval) or check a domain (lint)",
+	spf_run,
+};

@@ -1,0 +1,534 @@
+/*
+ * dns_unbound.c: real DNS through libunbound, asynchronous.
+ *
+ * Queries go out with ub_resolve_async(), at most max_inflight at once
+ * (the rest wait in a FIFO); dns_wait() polls the context's descriptor,
+ * runs ub_process() and cancels any query past its own deadline, which
+ * then reports DW_EDNS_TEMP.  libunbound's callback only converts the
+ * result; the caller's callbacks run afterwards, outside ub_process(),
+ * so they may submit more queries.
+ *
+ * Every option is set and checked before the first query: a context
+ * that failed to take its upstream would recurse from the root servers.
+ */
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <unbound.h>
+
+#include "dns.h"
+
+struct ubq {
+	struct ubr	*u;
+	int		 id;
+	struct arena	*a;
+	char		*name;
+	enum dns_type	 type;
+	DNS_CB(cb);
+	void		*arg;
+	double		 deadline;
+	enum dw_err	 err;
+	struct dns_answer *ans;
+	struct ubq	*next, *prev;
+};
+
+struct ubq_list {
+	struct ubq	*head, *tail;
+	size_t		 n;
+};
+
+struct ubr {
+	struct dns_resolver	 r;	/* first: the public face */
+	struct ub_ctx		*ctx;
+	double			 timeout;	/* seconds */
+	size_t			 max_inflight;
+	bool			 has_ta;
+	struct ubq_list		 waiting, inflight, done;
+};
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void
+list_push(struct ubq_list *l, struct ubq *q)
+{
+	q->next = NULL;
+	q->prev = l->tail;
+	if (l->tail != NULL)
+		l->tail->next = q;
+	else
+		l->head = q;
+	l->tail = q;
+	l->n++;
+}
+
+static void
+list_del(struct ubq_list *l, struct ubq *q)
+{
+	if (q->prev != NULL)
+		q->prev->next = q->next;
+	else
+		l->head = q->next;
+	if (q->next != NULL)
+		q->next->prev = q->prev;
+	else
+		l->tail = q->prev;
+	l->n--;
+}
+
+/* A name in rdata (uncompressed wire format) to text at *off. */
+static char *
+rd_name(struct arena *a, const uint8_t *rd, size_t len, size_t off)
+{
+	char out[DNS_NAME_MAX + 2];
+	size_t o = 0;
+
+	while (off < len && rd[off] != 0) {
+		size_t l = rd[off];
+
+		if (l > DNS_LABEL_MAX || l > len - off - 1 ||
+		    o + l + 1 > sizeof(out) - 1)
+			return NULL;
+		if (o > 0)
+			out[o++] = '.';
+		memcpy(out + o, rd + off + 1, l);
+		o += l;
+		off += 1 + l;
+	}
+	if (off >= len)
+		return NULL;
+	out[o] = '\0';
+	for (off = 0; off < o; off++)
+		if (out[off] >= 'A' && out[off] <= 'Z')
+			out[off] = (char)(out[off] - 'A' + 'a');
+	return arena_strdup(a, out);
+}
+
+/* Skips a possibly compressed name in a message; 0 when malformed. */
+static size_t
+skip_name(const uint8_t *p, size_t len, size_t off)
+{
+	while (off < len) {
+		if ((p[off] & 0xc0) == 0xc0)
+			return off + 2 <= len ? off + 2 : 0;
+		if (p[off] > DNS_LABEL_MAX)
+			return 0;
+		if (p[off] == 0)
+			return off + 1;
+		off += 1 + (size_t)p[off];
+	}
+	return 0;
+}
+
+/* The CNAMEs in the answer section: how many were followed. */
+static size_t
+count_cnames(const uint8_t *p, size_t len)
+{
+	size_t off = 12, n = 0, an, qd;
+
+	if (p == NULL || len < 12)
+		return 0;
+	qd = (size_t)p[4] << 8 | p[5];
+	an = (size_t)p[6] << 8 | p[7];
+	while (qd-- > 0) {
+		off = skip_name(p, len, off);
+		if (off == 0 || off + 4 > len)
+			return n;
+		off += 4;
+	}
+	while (an-- > 0) {
+		size_t rdlen;
+
+		off = skip_name(p, len, off);
+		if (off == 0 || off + 10 > len)
+			return n;
+		if (((size_t)p[off] << 8 | p[off + 1]) == DNS_T_CNAME)
+			n++;
+		rdlen = (size_t)p[off + 8] << 8 | p[off + 9];
+		off += 10;
+		if (rdlen > len - off)
+			return n;
+		off += rdlen;
+	}
+	return n;
+}
+
+static enum dw_err
+conv_rr(struct arena *a, enum dns_type t, const uint8_t *rd, size_t len,
+    struct dns_rr *rr)
+{
+	switch (t) {
+	case DNS_T_A:
+	case DNS_T_AAAA:
+		if (len != (t == DNS_T_A ? 4u : 16u))
+			return DW_ESYNTAX;
+		memcpy(rr->u.addr, rd, len);
+		return DW_OK;
+	case DNS_T_MX:
+		if (len < 3)
+			return DW_ESYNTAX;
+		rr->u.mx.pref = (uint16_t)(rd[0] << 8 | rd[1]);
+		rr->u.mx.host = rd_name(a, rd, len, 2);
+		return rr->u.mx.host == NULL ? DW_ESYNTAX : DW_OK;
+	case DNS_T_PTR:
+	case DNS_T_CNAME:
+		rr->u.name = rd_name(a, rd, len, 0);
+		return rr->u.name == NULL ? DW_ESYNTAX : DW_OK;
+	case DNS_T_TXT:
+	case DNS_T_SPF:
+		return dns_txt_from_rdata(a, rd, len, rr);
+	default:
+		rr->u.raw.data = arena_alloc(a, len + 1);
+		if (rr->u.raw.data == NULL)
+			return DW_ENOMEM;
+		memcpy(rr->u.raw.data, rd, len);
+		rr->u.raw.len = len;
+		return DW_OK;
+	}
+}
+
+static enum dw_err
+conv_data(struct ubq *q, struct ub_result *res, struct dns_answer *ans)
+{
+	enum dw_err err;
+	size_t n = 0, i;
+
+	while (res->data[n] != NULL)
+		n++;
+	ans->rr = arena_zalloc(q->a, (n ? n : 1) * sizeof(*ans->rr));
+	if (ans->rr == NULL)
+		return DW_ENOMEM;
+	for (i = 0; i < n; i++) {
+		if (res->len[i] < 0)
+			return DW_ESYNTAX;
+		ans->rr[i].ttl = ans->ttl;
+		err = conv_rr(q->a, q->type, (const uint8_t *)res->data[i],
+		    (size_t)res->len[i], &ans->rr[i]);
+		if (err != DW_OK)
+			return err;
+	}
+	ans->n = n;
+	return DW_OK;
+}
+
+/* ub_result → answer; the three outcomes and the DNSSEC status. */
+static enum dw_err
+convert(struct ubq *q, struct ub_result *res)
+{
+	struct dns_answer *ans = arena_zalloc(q->a, sizeof(*ans));
+	enum dw_err err;
+
+	if (ans == NULL)
+		return DW_ENOMEM;
+	q->ans = ans;
+	ans->type = q->type;
+	ans->qname = q->name;
+	ans->canon = q->name;
+	ans->ttl = res->ttl > 0 ? (uint32_t)res->ttl : 0;
+	ans->wire_len = res->answer_len > 0 ? (size_t)res->answer_len : 0;
+	ans->ncname = count_cnames(res->answer_packet, ans->wire_len);
+	if (res->canonname != NULL && ans->ncname > 0) {
+		char tmp[DNS_NAME_MAX + 2];
+
+		if (dns_name_norm(res->canonname, tmp, sizeof(tmp)) == DW_OK)
+			ans->canon = arena_strdup(q->a, tmp);
+		if (ans->canon == NULL)
+			return DW_ENOMEM;
+	}
+	if (q->u->has_ta)
+		ans->sec = res->secure ? DNS_SEC_SECURE : res->bogus ?
+		    DNS_SEC_BOGUS : DNS_SEC_INSECURE;
+	if (res->bogus) {
+		ans->why_bogus = arena_strdup(q->a, res->why_bogus ?
+		    res->why_bogus : "DNSSEC validation failed");
+		return DW_EDNS_TEMP;
+	}
+	if (res->nxdomain || res->rcode == 3)
+		return DW_EDNS_PERM;
+	if (res->rcode != 0)
+		return DW_EDNS_TEMP;
+	if (!res->havedata)
+		return DW_OK;	/* NODATA */
+	err = conv_data(q, res, ans);
+	/* a malformed answer is the server's failure, not "no record" */
+	return err == DW_ESYNTAX ? DW_EDNS_TEMP : err;
+}
+
+static void
+ub_done(void *arg, int uerr, struct ub_result *res)
+{
+	struct ubq *q = arg;
+	struct ubr *u = q->u;
+
+	list_del(&u->inflight, q);
+	if (uerr != 0 || res == NULL)
+		q->err = DW_EDNS_TEMP;
+	else
+		q->err = convert(q, res);
+	if (res != NULL)
+		ub_resolve_free(res);
+	list_push(&u->done, q);
+}
+
+static void
+start(struct ubr *u, struct ubq *q)
+{
+	int rc;
+
+	q->deadline = now() + u->timeout;
+	list_push(&u->inflight, q);
+	rc = ub_resolve_async(u->ctx, q->name, (int)q->type, 1, q, ub_done,
+	    &q->id);
+	if (rc != 0) {
+		list_del(&u->inflight, q);
+		q->err = rc == UB_SYNTAX ? DW_EDNS_PERM : DW_EDNS_TEMP;
+		list_push(&u->done, q);
+	}
+}
+
+static void
+start_waiting(struct ubr *u)
+{
+	struct ubq *q;
+
+	while (u->waiting.head != NULL && u->inflight.n < u->max_inflight) {
+		q = u->waiting.head;
+		list_del(&u->waiting, q);
+		start(u, q);
+	}
+}
+
+static enum dw_err
+ubr_submit(struct dns_resolver *r, struct arena *a, const char *name,
+    enum dns_type type, DNS_CB(cb), void *arg)
+{
+	struct ubr *u = (struct ubr *)r;
+	struct ubq *q = calloc(1, sizeof(*q));
+	char tmp[DNS_NAME_MAX + 2];
+
+	if (q == NULL)
+		return DW_ENOMEM;
+	q->u = u;
+	q->a = a;
+	q->type = type;
+	q->cb = cb;
+	q->arg = arg;
+	q->err = DW_EDNS_TEMP;
+	if (dns_name_norm(name, tmp, sizeof(tmp)) != DW_OK) {
+		/* no such name can exist: NXDOMAIN without asking */
+		q->name = arena_strdup(a, name);
+		q->err = DW_EDNS_PERM;
+		list_push(&u->done, q);
+	} else {
+		q->name = arena_strdup(a, tmp);
+		list_push(&u->waiting, q);
+	}
+	if (q->name == NULL) {
+		list_del(q->err == DW_EDNS_PERM ? &u->done : &u->waiting, q);
+		free(q);
+		return DW_ENOMEM;
+	}
+	return DW_OK;
+}
+
+static void
+run_done(struct ubr *u)
+{
+	struct ubq *q;
+
+	while ((q = u->done.head) != NULL) {
+		list_del(&u->done, q);
+		q->cb(q->arg, q->err, q->err == DW_OK ||
+		    q->err == DW_EDNS_PERM || q->err == DW_EDNS_TEMP ?
+		    q->ans : NULL);
+		free(q);
+	}
+}
+
+/* Cancels what passed its deadline: a timeout is a temporary failure. */
+static double
+expire(struct ubr *u)
+{
+	double t = now(), next = -1;
+	struct ubq *q, *nq;
+
+	for (q = u->inflight.head; q != NULL; q = nq) {
+		nq = q->next;
+		if (q->deadline <= t) {
+			(void)ub_cancel(u->ctx, q->id);
+			list_del(&u->inflight, q);
+			q->err = DW_EDNS_TEMP;
+			q->ans = NULL;
+			list_push(&u->done, q);
+		} else if (next < 0 || q->deadline < next) {
+			next = q->deadline;
+		}
+	}
+	return next < 0 ? 0 : next - t;
+}
+
+static enum dw_err
+step(struct ubr *u, bool block)
+{
+	struct pollfd pfd;
+	double left;
+
+	start_waiting(u);
+	if (u->inflight.n > 0) {
+		left = expire(u);
+		pfd.fd = ub_fd(u->ctx);
+		pfd.events = POLLIN;
+		if (poll(&pfd, 1, block ? (int)(left * 1000) + 1 : 0) > 0 &&
+		    ub_process(u->ctx) != 0)
+			return DW_EIO;
+		(void)expire(u);
+	}
+	run_done(u);
+	return DW_OK;
+}
+
+static enum dw_err
+ubr_wait(struct dns_resolver *r)
+{
+	struct ubr *u = (struct ubr *)r;
+	enum dw_err err;
+
+	while (u->waiting.n + u->inflight.n + u->done.n > 0) {
+		err = step(u, true);
+		if (err != DW_OK)
+			return err;
+	}
+	return DW_OK;
+}
+
+static enum dw_err
+ubr_poll(struct dns_resolver *r)
+{
+	return step((struct ubr *)r, false);
+}
+
+static size_t
+ubr_pending(const struct dns_resolver *r)
+{
+	const struct ubr *u = (const struct ubr *)r;
+
+	return u->waiting.n + u->inflight.n + u->done.n;
+}
+
+static void
+free_list(struct ubq_list *l)
+{
+	struct ubq *q;
+
+	while ((q = l->head) != NULL) {
+		list_del(l, q);
+		free(q);
+	}
+}
+
+static void
+ubr_free(struct dns_resolver *r)
+{
+	struct ubr *u = (struct ubr *)r;
+
+	ub_ctx_delete(u->ctx);	/* cancels what is in flight */
+	free_list(&u->inflight);
+	free_list(&u->waiting);
+	free_list(&u->done);
+	free(u);
+}
+
+static const struct dns_resolver_ops ubr_ops = {
+	"libunbound", ubr_submit, ubr_wait, ubr_poll, ubr_pending, ubr_free,
+};
+
+static enum dw_err
+set(struct ub_ctx *ctx, const char *opt, const char *val, struct dw_error *e)
+{
+	int rc = ub_ctx_set_option(ctx, opt, val);
+
+	if (rc != 0)
+		return dw_fail(e, DW_EINVAL, "resolver option %s %s: %s", opt,
+		    val, ub_strerror(rc));
+	return DW_OK;
+}
+
+static enum dw_err
+configure(struct ubr *u, const struct dns_unbound_opts *o,
+    struct dw_error *e)
+{
+	enum dw_err err;
+	int rc;
+
+	rc = ub_ctx_async(u->ctx, 1);	/* a thread, not a fork */
+	if (rc != 0)
+		return dw_fail(e, DW_EINVAL, "resolver: %s", ub_strerror(rc));
+	/* a loopback upstream must be allowed; no search of /etc/hosts */
+	err = set(u->ctx, "do-not-query-localhost:", "no", e);
+	if (err == DW_OK)
+		err = set(u->ctx, "outgoing-range:", "1024", e);
+	if (err == DW_OK)
+		err = set(u->ctx, "num-queries-per-thread:", "1024", e);
+	if (err != DW_OK)
+		return err;
+	if (o->upstream != NULL) {
+		rc = ub_ctx_set_fwd(u->ctx, o->upstream);
+		if (rc != 0)
+			return dw_fail(e, DW_EINVAL, "resolver %s: %s",
+			    o->upstream, ub_strerror(rc));
+	} else {
+		rc = ub_ctx_resolvconf(u->ctx, NULL);
+		if (rc != 0)
+			return dw_fail(e, DW_EINVAL,
+			    "resolver: /etc/resolv.conf: %s",
+			    ub_strerror(rc));
+	}
+	if (o->trust_anchor != NULL) {
+		rc = ub_ctx_add_ta_file(u->ctx, o->trust_anchor);
+		if (rc != 0)
+			return dw_fail(e, DW_EINVAL, "trust anchor %s: %s",
+			    o->trust_anchor, ub_strerror(rc));
+		u->has_ta = true;
+	}
+	return DW_OK;
+}
+
+enum dw_err
+dns_unbound_new(const struct dns_unbound_opts *o, struct dns_resolver **out,
+    struct dw_error *e)
+{
+	struct ubr *u;
+	enum dw_err err;
+
+	*out = NULL;
+	u = calloc(1, sizeof(*u));
+	if (u == NULL)
+		return DW_ENOMEM;
+	u->r.ops = &ubr_ops;
+	u->timeout = (o->timeout_ms ? o->timeout_ms : DNS_UNBOUND_TIMEOUT) /
+	    1000.0;
+	u->max_inflight = o->max_inflight ? o->max_inflight :
+	    DNS_UNBOUND_INFLIGHT;
+	u->ctx = ub_ctx_create();
+	if (u->ctx == NULL) {
+		free(u);
+		return dw_fail(e, DW_ENOMEM, "resolver: cannot create");
+	}
+	err = configure(u, o, e);
+	if (err != DW_OK) {
+		ub_ctx_delete(u->ctx);
+		free(u);
+		return err;
+	}
+	*out = &u->r;
+	return DW_OK;
+}
