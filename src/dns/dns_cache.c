@@ -62,9 +62,12 @@ static size_t
 slot(const struct cache *c, const char *name, enum dns_type t)
 {
 	unsigned h = 2166136261u ^ (unsigned)t;
+	size_t n = strlen(name), i;
 
-	for (; *name != '\0'; name++) {
-		char ch = *name;
+	if (n > 0 && name[n - 1] == '.')
+		n--;		/* "a.example." is "a.example" */
+	for (i = 0; i < n; i++) {
+		char ch = name[i];
 
 		if (ch >= 'A' && ch <= 'Z')
 			ch = (char)(ch - 'A' + 'a');

@@ -493,6 +493,14 @@ configure(struct ubr *u, const struct dns_unbound_opts *o,
 			    ub_strerror(rc));
 	}
 	if (o->trust_anchor != NULL) {
+		/* libunbound reads the file only at the first query: a
+		 * missing one must fail here, not turn validation off */
+		FILE *fp = fopen(o->trust_anchor, "r");
+
+		if (fp == NULL)
+			return dw_fail(e, DW_EINVAL, "trust anchor %s: "
+			    "cannot read", o->trust_anchor);
+		fclose(fp);
 		rc = ub_ctx_add_ta_file(u->ctx, o->trust_anchor);
 		if (rc != 0)
 			return dw_fail(e, DW_EINVAL, "trust anchor %s: %s",
