@@ -251,11 +251,12 @@ mech_mx(struct ev *e, const struct spf_term *t, const char *name)
 		return void_ok(e) ? M_NOMATCH : M_PERM;
 	if (err != DW_OK)
 		return M_TEMP;
-	if (ans->n > SPF_MAX_MX_NAMES)
-		return M_PERM;
 	for (i = 0; i < ans->n; i++) {
 		if (ans->rr[i].u.mx.host[0] == '\0')
 			continue;	/* null MX (RFC 7505) */
+		/* §4.6.4: querying an 11th address record is permerror */
+		if (i == SPF_MAX_MX_NAMES)
+			return M_PERM;
 		err = lookup(e, ans->rr[i].u.mx.host,
 		    e->v6 ? DNS_T_AAAA : DNS_T_A, &aa);
 		if (err == DW_EDNS_TEMP)

@@ -140,8 +140,9 @@ probe(struct lint_walk *w, struct spf_lint_node *n, const struct spf_term *t)
 		err = dns_query(w->r, w->a, name, DNS_T_MX, &ans);
 		if (err == DW_OK && ans->n > SPF_MAX_MX_NAMES)
 			add(w, SPF_LINT_ERROR, "mx-limit", n->domain,
-			    "%s: %zu MX names, over 10: permerror (RFC 7208 "
-			    "section 4.6.4)", t->text, ans->n);
+			    "%s: %zu MX names, over 10: permerror for "
+			    "hosts not in the first 10 (RFC 7208 section "
+			    "4.6.4)", t->text, ans->n);
 		if (!(err == DW_EDNS_PERM || (err == DW_OK && ans->n == 0)))
 			return;
 	} else {
