@@ -14,20 +14,6 @@ nomem(struct arena *a)
 	return arena_exhausted(a) ? DW_ELIMIT : DW_ENOMEM;
 }
 
-/* sts-ext-value = 1*(%x21-3A / %x3C / %x3E-7E) (§3.1) */
-static bool
-ext_value_ok(const char *s, size_t n)
-{
-	size_t i;
-
-	if (n == 0)
-		return false;
-	for (i = 0; i < n; i++)
-		if (s[i] < 0x21 || s[i] > 0x7e || s[i] == ';' || s[i] == '=')
-			return false;
-	return true;
-}
-
 static bool
 alnum_ok(const char *s, size_t n, size_t max)
 {
@@ -69,7 +55,7 @@ record_field(struct arena *a, struct mtasts_record *r, const struct tag *t,
 		r->id = arena_strndup(a, t->val, t->val_len);
 		return r->id == NULL ? nomem(a) : DW_OK;
 	}
-	if (tag_is(t, "v", false) || !ext_value_ok(t->val, t->val_len)) {
+	if (tag_is(t, "v", false) || !tl_ext_value_ok(t->val, t->val_len)) {
 		(*nerr)++;
 		diag_add(dl, DIAG_STS_BAD_EXT, t->off, t->name);
 		return DW_OK;

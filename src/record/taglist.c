@@ -69,6 +69,19 @@ tl_ieq(const char *s, size_t len, const char *lit)
 }
 
 bool
+tl_ext_value_ok(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0)
+		return false;
+	for (i = 0; i < n; i++)
+		if (s[i] < 0x21 || s[i] > 0x7e || s[i] == ';' || s[i] == '=')
+			return false;
+	return true;
+}
+
+bool
 tl_uint(const char *s, size_t len, uint64_t max, uint64_t *out)
 {
 	uint64_t v = 0;
@@ -229,7 +242,8 @@ lex_spec(struct lex *lx)
 	voff = lx->pos;
 	if (!lex_value(lx, &vlen))
 		return DW_OK;
-	if (is_duplicate(lx, lx->s + off, nlen)) {
+	if (!(lx->flags & TL_DUPS_OK) &&
+	    is_duplicate(lx, lx->s + off, nlen)) {
 		lex_err(lx, DIAG_TL_DUPLICATE, off);
 		return DW_OK;
 	}

@@ -33,6 +33,8 @@ enum taglist_flags {
 	TL_CASELESS	= 1 << 2,	/* names compare case-insensitively */
 	TL_EXT_NAMES	= 1 << 3,	/* (ALPHA/DIGIT) *31(ALNUM/_/-/.) */
 	TL_NO_WSP_EQ	= 1 << 4,	/* no whitespace around '=' */
+	TL_DUPS_OK	= 1 << 5,	/* repeated names are kept (RFC 8460
+					 * §3 has no rule against them) */
 };
 
 struct tag {
@@ -67,6 +69,9 @@ bool tl_ieq(const char *s, size_t len, const char *lit);
  * input, signs, other bytes and overflow give false.
  */
 bool tl_uint(const char *s, size_t len, uint64_t max, uint64_t *out);
+/* RFC 8461 §3.1 / RFC 8460 §3 extension value: 1*(%x21-3A / %x3C /
+ * %x3E-7E), so no ';', '=', space or control. */
+bool tl_ext_value_ok(const char *s, size_t len);
 bool tl_is_wsp(char c);
 bool tl_is_alpha(char c);
 bool tl_is_digit(char c);
