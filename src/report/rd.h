@@ -44,4 +44,15 @@ struct rd *rd_mem_new(const void *p, size_t n);
 struct buf;
 enum dw_err rd_slurp(struct rd *r, struct buf *b, struct dw_error *e);
 
+/*
+ * A reader that can look ahead without consuming: rd_peek() makes up to n
+ * (at most RD_PEEK_MAX) bytes available at *p, and the following reads
+ * return them again.  *len < n only at the end of the stream.  The peek
+ * reader borrows inner; *p stays valid until the next call on r.
+ */
+#define RD_PEEK_MAX	4096
+struct rd *rd_peek_new(struct rd *inner);
+enum dw_err rd_peek(struct rd *r, size_t n, const void **p, size_t *len,
+    struct dw_error *e);
+
 #endif

@@ -1,0 +1,228 @@
+/*
+ * zip.c: the zip layer through libarchive (the zip format only, no other
+ * formats or filters).  A zip needs its central directory, so the whole
+ * container is read into a capped buffer first; members are then read as
+ * streams.  Members are chosen by what their bytes look like, never by
+ * name; names are only shown, sanitized, in document names.  Member count,
+ * per-member and total inflated bytes and the ratio to the container size
+ * are capped on the actual stream, not on the sizes the headers declare.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include "unpack_int.h"
+
+#define ZIP_MEMBER_NAME_MAX	200	/* bytes of a member name shown */
+
+struct zip_rd {
+	struct rd	 rd;
+	struct archive	*a;
+	const struct unpack_limits *lim;
+	const char	*member;	/* sanitized, for messages */
+	uint64_t	 n;		/* this member's inflated bytes */
+	uint64_t	*total;		/* every member's */
+	uint64_t	 zsize;		/* the container's size */
+};
+
+struct zip_walk {
+	struct unpack_ctx *u;
+	struct archive	*a;
+	const char	*name;
+	unsigned	 layer;
+	uint64_t	 zsize;
+	uint64_t	 total;
+	unsigned	 members;
+	struct buf	 seen;
+	struct buf	 mname;		/* sanitized member name */
+	struct buf	 dname;		/* document name */
+};
+
+static enum dw_err
+zip_caps(struct zip_rd *z, struct dw_error *e)
+{
+	char lim[32];
+
+	unpack_size_str(z->lim->max_size, lim, sizeof(lim));
+	if (z->n > z->lim->max_size)
+		return dw_fail(e, DW_ELIMIT, "zip: member %s inflates over "
+		    "%s limit", z->member, lim);
+	if (*z->total > z->lim->max_size)
+		return dw_fail(e, DW_ELIMIT, "zip: members inflate to over "
+		    "%s in total (size limit)", lim);
+	if (*z->total > UNPACK_RATIO_SLACK && z->lim->max_ratio != 0 &&
+	    *z->total / z->lim->max_ratio > z->zsize)
+		return dw_fail(e, DW_ELIMIT, "zip: members inflate to over %u "
+		    "times the archive size (ratio limit)", z->lim->max_ratio);
+	return DW_OK;
+}
+
+static enum dw_err
+zip_read(struct rd *r, void *buf, size_t cap, size_t *got,
+    struct dw_error *e)
+{
+	struct zip_rd *z = (struct zip_rd *)r;
+	uint64_t left = z->lim->max_size - *z->total;
+	la_ssize_t n;
+
+	*got = 0;
+	if (z->lim->max_size - z->n < left)
+		left = z->lim->max_size - z->n;
+	if (left < cap)
+		cap = (size_t)left + 1;
+	n = archive_read_data(z->a, buf, cap);
+	if (n < 0)
+		return dw_fail(e, DW_ESYNTAX, "zip: member %s: %s", z->member,
+		    archive_error_string(z->a) != NULL ?
+		    archive_error_string(z->a) : "read failed");
+	z->n += (uint64_t)n;
+	*z->total += (uint64_t)n;
+	*got = (size_t)n;
+	return zip_caps(z, e);
+}
+
+static void
+zip_rd_free(struct rd *r)
+{
+	(void)r;
+}
+
+/* The method from libarchive's "ZIP 2.0 (deflation)" format name. */
+static enum dw_err
+check_method(struct zip_walk *w, struct archive_entry *ent,
+    struct dw_error *e)
+{
+	const char *f = archive_format_name(w->a);
+	const char *m = f != NULL ? strchr(f, '(') : NULL;
+
+	if (archive_entry_is_encrypted(ent))
+		return dw_fail(e, DW_EUNSUPPORTED, "zip: member %s is "
+		    "encrypted", buf_str(&w->mname));
+	if (m == NULL || strcmp(m, "(deflation)") == 0 ||
+	    strcmp(m, "(uncompressed)") == 0)
+		return DW_OK;
+	return dw_fail(e, DW_EUNSUPPORTED, "zip: member %s uses the "
+	    "compression method %.*s; only stored and deflate are supported",
+	    buf_str(&w->mname), (int)strcspn(m + 1, ")"), m + 1);
+}
+
+static enum dw_err
+member(struct zip_walk *w, struct archive_entry *ent, struct dw_error *e)
+{
+	struct zip_rd z = { { zip_read, zip_rd_free }, w->a, w->u->lim,
+	    NULL, 0, &w->total, w->zsize };
+	const char *nm = archive_entry_pathname(ent);
+	struct dw_error me;
+	enum dw_err err;
+
+	buf_reset(&w->mname);
+	if (nm == NULL)
+		nm = "(unnamed)";
+	unpack_name_append(&w->mname, nm, strlen(nm), ZIP_MEMBER_NAME_MAX);
+	if (archive_entry_filetype(ent) != AE_IFREG)
+		return DW_OK;
+	err = check_method(w, ent, e);
+	if (err != DW_OK)
+		return err;
+	buf_reset(&w->dname);
+	(void)buf_printf(&w->dname, "%s!%s", w->name, buf_str(&w->mname));
+	z.member = buf_str(&w->mname);
+	dw_error_clear(&me);
+	err = unpack_rd(w->u, &z.rd, buf_str(&w->dname), w->layer + 1, 0,
+	    &me);
+	if (err == DW_ENOTREPORT && !w->u->stopped) {
+		buf_reset(&w->dname);
+		(void)buf_printf(&w->dname, "%s: %s", buf_str(&w->mname),
+		    me.msg);
+		unpack_seen_add(&w->seen, buf_str(&w->dname));
+		return DW_OK;
+	}
+	if (err != DW_OK && e != NULL)
+		*e = me;
+	return err;
+}
+
+static enum dw_err
+walk(struct zip_walk *w, struct dw_error *e)
+{
+	struct archive_entry *ent;
+	uint64_t before = w->u->ndocs;
+	enum dw_err err;
+	int r;
+
+	for (;;) {
+		r = archive_read_next_header(w->a, &ent);
+		if (r == ARCHIVE_EOF)
+			break;
+		if (r < ARCHIVE_WARN)
+			return dw_fail(e, DW_ESYNTAX, "zip: %s",
+			    archive_error_string(w->a) != NULL ?
+			    archive_error_string(w->a) : "broken archive");
+		if (++w->members > w->u->lim->max_members)
+			return dw_fail(e, DW_ELIMIT, "zip: more than %u "
+			    "members (member limit)", w->u->lim->max_members);
+		err = member(w, ent, e);
+		if (err != DW_OK)
+			return err;
+	}
+	if (w->u->ndocs > before)
+		return DW_OK;
+	if (w->members == 0)
+		return dw_fail(e, DW_ENOTREPORT, "zip: archive has no "
+		    "members, not a report");
+	if (w->seen.len == 0)
+		return dw_fail(e, DW_ENOTREPORT, "zip: no report in %u "
+		    "members (only directories)", w->members);
+	return dw_fail(e, DW_ENOTREPORT, "zip: no report in %u members "
+	    "(%s)", w->members, buf_str(&w->seen));
+}
+
+enum dw_err
+zip_unpack(struct unpack_ctx *u, struct rd *in, const char *name,
+    unsigned layer, struct dw_error *e)
+{
+	const struct unpack_limits *lim = u->lim;
+	struct zip_walk w = { .u = u, .name = name, .layer = layer };
+	struct buf zb;
+	char ls[32];
+	uint64_t max;
+	enum dw_err err;
+
+	err = unpack_layer(u, layer, "zip", e);
+	if (err != DW_OK)
+		return err;
+	max = lim->max_size > lim->max_message ? lim->max_size :
+	    lim->max_message;
+	buf_init(&zb, max > SIZE_MAX - 1 ? SIZE_MAX - 1 : (size_t)max);
+	buf_init(&w.seen, UNPACK_SEEN_MAX);
+	buf_init(&w.mname, UNPACK_NAME_MAX);
+	buf_init(&w.dname, UNPACK_NAME_MAX);
+	err = rd_slurp(in, &zb, e);
+	if (err == DW_ELIMIT)
+		err = dw_fail(e, err, "zip: archive over %s limit",
+		    unpack_size_str(max, ls, sizeof(ls)));
+	if (err != DW_OK)
+		goto out;
+	w.zsize = zb.len;
+	w.a = archive_read_new();
+	if (w.a == NULL) {
+		err = dw_fail(e, DW_ENOMEM, "zip: out of memory");
+		goto out;
+	}
+	if (archive_read_support_format_zip(w.a) != ARCHIVE_OK ||
+	    archive_read_open_memory(w.a, zb.data, zb.len) != ARCHIVE_OK)
+		err = dw_fail(e, DW_ESYNTAX, "zip: %s",
+		    archive_error_string(w.a) != NULL ?
+		    archive_error_string(w.a) : "cannot open archive");
+	else
+		err = walk(&w, e);
+	archive_read_free(w.a);
+out:
+	buf_fini(&zb);
+	buf_fini(&w.seen);
+	buf_fini(&w.mname);
+	buf_fini(&w.dname);
+	return err;
+}
