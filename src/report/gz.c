@@ -48,13 +48,32 @@ fill(struct gz_rd *g, struct dw_error *e)
 	return DW_OK;
 }
 
-/* After a member: the end, another member, or garbage. */
+static int
+is_pad(unsigned char c)
+{
+	return c == '\0' || c == '\r' || c == '\n' || c == ' ' || c == '\t';
+}
+
+/*
+ * After a member: the end, another member, or garbage.  White space and
+ * NULs after the last member are padding some senders add (a CRLF after
+ * the trailer is common) and are skipped; anything else is an error.
+ */
 static enum dw_err
 next_member(struct gz_rd *g, struct dw_error *e)
 {
 	enum dw_err err;
+	int padded = 0;
 
-	while (g->zs.avail_in < 2 && !g->in_eof) {
+	for (;;) {
+		while (g->zs.avail_in > 0 && is_pad(g->zs.next_in[0])) {
+			g->zs.next_in++;
+			g->zs.avail_in--;
+			padded = 1;
+		}
+		if ((g->zs.avail_in >= 2 && !padded) || g->in_eof ||
+		    (g->zs.avail_in > 0 && padded))
+			break;
 		err = fill(g, e);
 		if (err != DW_OK)
 			return err;
@@ -63,7 +82,7 @@ next_member(struct gz_rd *g, struct dw_error *e)
 		g->state = GZ_END;
 		return DW_OK;
 	}
-	if (g->zs.avail_in < 2 || g->zs.next_in[0] != 0x1f ||
+	if (padded || g->zs.avail_in < 2 || g->zs.next_in[0] != 0x1f ||
 	    g->zs.next_in[1] != 0x8b)
 		return dw_fail(e, DW_ESYNTAX, "gzip: trailing garbage after "
 		    "the last member");

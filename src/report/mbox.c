@@ -116,6 +116,14 @@ flush_head(struct mbox *m)
 	m->state = MB_MIDLINE;
 }
 
+static void
+line_end(struct mbox *m)
+{
+	m->prev_blank = m->line_blank;
+	m->line_blank = 1;
+	m->state = MB_LINESTART;
+}
+
 /* Feeds one byte at a line start; *sep tells a separator was found. */
 static void
 linestart(struct mbox *m, char c, int *sep)
@@ -127,6 +135,11 @@ linestart(struct mbox *m, char c, int *sep)
 	}
 	if (c != from_[m->hn]) {
 		flush_head(m);
+		put(m, &c, 1);
+		if (c == '\n')
+			line_end(m);
+		else if (c != '\r')
+			m->line_blank = 0;
 		return;
 	}
 	if (++m->hn < sizeof(from_) - 1)
@@ -143,14 +156,6 @@ linestart(struct mbox *m, char c, int *sep)
 	m->hn = 0;
 	m->line_blank = 0;
 	m->state = MB_MIDLINE;
-}
-
-static void
-line_end(struct mbox *m)
-{
-	m->prev_blank = m->line_blank;
-	m->line_blank = 1;
-	m->state = MB_LINESTART;
 }
 
 static enum dw_err

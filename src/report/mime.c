@@ -114,12 +114,80 @@ leaf_content(struct mime_walk *w, GMimePart *part, const char *type,
 	return err;
 }
 
+static int
+is_b64(unsigned char c)
+{
+	return g_ascii_isalnum(c) || c == '+' || c == '/';
+}
+
+/*
+ * Decodes base64 the way gmime does (white space and characters outside
+ * the alphabet skipped), but keeps a last group whose '=' padding is
+ * missing, which gmime would drop.
+ */
+static GByteArray *
+b64_decode(GMimeDataWrapper *dw)
+{
+	GMimeStream *raw = g_mime_data_wrapper_get_stream(dw);
+	GMimeStream *ms = g_mime_stream_mem_new();
+	GByteArray *in, *out = NULL;
+	size_t i, n = 0, len;
+	guint32 save = 0;
+	int state = 0, pad = 0;
+
+	g_mime_stream_reset(raw);
+	if (g_mime_stream_write_to_stream(raw, ms) < 0)
+		goto out;
+	in = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(ms));
+	for (i = 0; i < in->len && !pad; i++) {
+		if (in->data[i] == '=')
+			pad = 1;
+		else if (is_b64(in->data[i]))
+			n++;
+	}
+	if (!pad && n % 4 >= 2)
+		g_byte_array_append(in, (const guint8 *)"==",
+		    (guint)(4 - n % 4));
+	out = g_byte_array_new();
+	g_byte_array_set_size(out, in->len / 4 * 3 + 3);
+	len = g_mime_encoding_base64_decode_step(in->data, in->len,
+	    out->data, &state, &save);
+	g_byte_array_set_size(out, (guint)len);
+out:
+	g_object_unref(ms);
+	return out;
+}
+
+static GByteArray *
+decode(GMimeDataWrapper *dw)
+{
+	GMimeStream *ms;
+	GByteArray *arr, *out;
+
+	if (g_mime_data_wrapper_get_encoding(dw) ==
+	    GMIME_CONTENT_ENCODING_BASE64)
+		return b64_decode(dw);
+	ms = g_mime_stream_mem_new();
+	if (g_mime_data_wrapper_write_to_stream(dw, ms) < 0) {
+		g_object_unref(ms);
+		return NULL;
+	}
+	arr = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(ms));
+	out = g_byte_array_new_take(arr->data, arr->len);
+	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(ms), FALSE);
+	arr->data = NULL;
+	arr->len = 0;
+	g_byte_array_free(arr, TRUE);
+	g_object_unref(ms);
+	return out;
+}
+
 static enum dw_err
 leaf(struct mime_walk *w, GMimePart *part, struct dw_error *e)
 {
 	GMimeContentType *ct;
 	GMimeDataWrapper *dw;
-	GMimeStream *ms;
+	GByteArray *arr;
 	char *type, *t;
 	enum dw_err err = DW_OK;
 
@@ -136,14 +204,14 @@ leaf(struct mime_walk *w, GMimePart *part, struct dw_error *e)
 		g_free(type);
 		return DW_OK;
 	}
-	ms = g_mime_stream_mem_new();
-	if (g_mime_data_wrapper_write_to_stream(dw, ms) < 0)
+	arr = decode(dw);
+	if (arr == NULL)
 		err = dw_fail(e, DW_ESYNTAX, "MIME: part %u (%s) cannot be "
 		    "decoded", w->leaves, type);
 	else
-		err = leaf_content(w, part, type, g_mime_stream_mem_get_byte_array(
-		    GMIME_STREAM_MEM(ms)), e);
-	g_object_unref(ms);
+		err = leaf_content(w, part, type, arr, e);
+	if (arr != NULL)
+		g_byte_array_unref(arr);
 	g_free(type);
 	return err;
 }

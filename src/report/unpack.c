@@ -83,13 +83,41 @@ is_header(const unsigned char *p, size_t n)
 	return 0;
 }
 
-/* XML after any BOM and white space; HTML is not taken for XML. */
+/* An HTML body, often a bare fragment ("<div ..."), is not XML. */
+static int
+is_html(const unsigned char *p, size_t n)
+{
+	static const char *const tags[] = {
+		"html", "head", "body", "div", "p", "span", "table", "font",
+		"br", "meta", "style", "title", "center", "a", "b", "i", "u",
+		"img", "h1", "h2", "h3", "ul", "ol", "pre", "blockquote",
+		"!doctype html",
+	};
+	size_t i, m;
+	unsigned char c;
+
+	if (n < 2 || p[0] != '<')
+		return 0;
+	for (i = 0; i < sizeof(tags) / sizeof(tags[0]); i++) {
+		m = strlen(tags[i]);
+		if (!ci_prefix(p + 1, n - 1, tags[i]))
+			continue;
+		if (n - 1 == m)
+			return 1;
+		c = p[1 + m];
+		if (c == '>' || c == '/' || is_ws(c))
+			return 1;
+	}
+	return 0;
+}
+
+/* XML after any BOM and white space. */
 static int
 is_xml(const unsigned char *p, size_t n)
 {
 	if (n < 2 || p[0] != '<')
 		return n == 1 && p[0] == '<';
-	if (ci_prefix(p, n, "<html") || ci_prefix(p, n, "<!doctype html"))
+	if (is_html(p, n))
 		return 0;
 	return p[1] == '?' || p[1] == '!' || p[1] == '_' || is_alpha(p[1]);
 }
@@ -159,10 +187,6 @@ unpack_what(const void *head, size_t n)
 		{ "7z\xbc\xaf\x27\x1c", 6, "7-Zip archive" },
 		{ "Rar!", 4, "RAR archive" },
 		{ "\x28\xb5\x2f\xfd", 4, "zstd data" },
-		{ "<html", 5, "HTML document" },
-		{ "<HTML", 5, "HTML document" },
-		{ "<!DOCTYPE html", 14, "HTML document" },
-		{ "<!doctype html", 14, "HTML document" },
 		{ "\xd0\xcf\x11\xe0", 4, "Microsoft Office document" },
 	};
 	size_t i;
@@ -170,6 +194,10 @@ unpack_what(const void *head, size_t n)
 	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
 		if (has(head, n, tab[i].magic, tab[i].len))
 			return tab[i].what;
+	for (i = 0; i < n && is_ws(((const unsigned char *)head)[i]); i++)
+		;
+	if (i < n && is_html((const unsigned char *)head + i, n - i))
+		return "HTML document";
 	return "unknown content";
 }
 

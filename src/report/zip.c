@@ -206,12 +206,17 @@ zip_unpack(struct unpack_ctx *u, struct rd *in, const char *name,
 	if (err != DW_OK)
 		goto out;
 	w.zsize = zb.len;
+	if (zb.len >= 4 && memcmp(zb.data, "PK\5\6", 4) == 0) {
+		err = dw_fail(e, DW_ENOTREPORT, "zip: empty archive, not a "
+		    "report");
+		goto out;
+	}
 	w.a = archive_read_new();
 	if (w.a == NULL) {
 		err = dw_fail(e, DW_ENOMEM, "zip: out of memory");
 		goto out;
 	}
-	if (archive_read_support_format_zip(w.a) != ARCHIVE_OK ||
+	if (archive_read_support_format_zip_seekable(w.a) != ARCHIVE_OK ||
 	    archive_read_open_memory(w.a, zb.data, zb.len) != ARCHIVE_OK)
 		err = dw_fail(e, DW_ESYNTAX, "zip: %s",
 		    archive_error_string(w.a) != NULL ?
