@@ -207,6 +207,30 @@ gz_rd_new(struct rd *in, const struct unpack_limits *lim)
 	return &g->rd;
 }
 
+/*
+ * The content is no report: read the rest of it anyway, so that a broken
+ * or oversized stream is reported as such (a bomb of NULs is a bomb).
+ */
+static enum dw_err
+not_report(struct rd *g, struct dw_error *e)
+{
+	char tmp[16384];
+	struct dw_error de;
+	size_t got;
+	enum dw_err err;
+
+	do {
+		err = rd_read(g, tmp, sizeof(tmp), &got, &de);
+	} while (err == DW_OK && got > 0);
+	if (err != DW_OK) {
+		if (e != NULL)
+			*e = de;
+		return err;
+	}
+	unpack_err_prefix(e, "gzip content: ");
+	return DW_ENOTREPORT;
+}
+
 enum dw_err
 gz_unpack(struct unpack_ctx *u, struct rd *in, const char *name,
     unsigned layer, struct dw_error *e)
@@ -222,7 +246,7 @@ gz_unpack(struct unpack_ctx *u, struct rd *in, const char *name,
 		return dw_fail(e, DW_ENOMEM, "gzip: out of memory");
 	err = unpack_rd(u, g, name, layer + 1, 0, e);
 	if (err == DW_ENOTREPORT && !u->stopped)
-		unpack_err_prefix(e, "gzip content: ");
+		err = not_report(g, e);
 	rd_free(g);
 	return err;
 }

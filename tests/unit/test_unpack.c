@@ -515,6 +515,14 @@ gzip_ratio_cap(void **state)
 	expect_err(run_lim(a.data, a.len, &lim, &g, &e), DW_ELIMIT, &e,
 	    "ratio limit");
 	buf_fini(&a);
+	/* NULs are no report, but the bomb is still named a bomb */
+	memset(p, 0, 8 << 20);
+	gz(p, 8 << 20, 9, &a);
+	expect_err(run_lim(a.data, a.len, &lim, &g, &e), DW_ELIMIT, &e,
+	    "ratio limit");
+	buf_fini(&a);
+	memset(p, ' ', 8 << 20);
+	memcpy(p, xml, 10);
 	/* under the slack the ratio does not apply */
 	gz(p, UNPACK_RATIO_SLACK, 9, &a);
 	assert_int_equal(run_lim(a.data, a.len, &lim, &g, &e), DW_OK);
