@@ -36,37 +36,40 @@ mime_init(void)
 }
 
 static int
-ci_at(const char *p, const char *end, const char *s)
+ci_before(const char *start, const char *slash, const char *word)
 {
-	size_t m = strlen(s);
+	size_t m = strlen(word);
+	const char *w;
 
-	return (size_t)(end - p) >= m && g_ascii_strncasecmp(p, s, m) == 0;
+	if ((size_t)(slash - start) < m)
+		return 0;
+	w = slash - m;
+	if (g_ascii_strncasecmp(w, word, m) != 0)
+		return 0;
+	return w == start || w[-1] == ':' || w[-1] == '"' || w[-1] == ' ' ||
+	    w[-1] == '\t' || w[-1] == '\n' || w[-1] == '\r';
 }
 
 /*
- * Counts Content-Type headers that open a level (multipart/, message/)
- * before gmime parses, whose parser recurses once per level: a message
- * with more of them than parts allowed is refused without parsing.
+ * Counts the media types that open a level (multipart/..., message/...)
+ * anywhere in the message, headers or not, before gmime parses: its
+ * parser recurses once per level, so a message with more of them than
+ * parts allowed is refused without parsing.  Counting every occurrence
+ * errs on the side of refusing.
  */
 static unsigned
 count_levels(const char *p, size_t n)
 {
-	const char *end = p + n, *q;
+	const char *end = p + n, *start = p, *q;
 	unsigned c = 0;
 
 	while (p < end) {
-		if (ci_at(p, end, "content-type:")) {
-			q = p + 13;
-			while (q < end && (*q == ' ' || *q == '\t' ||
-			    *q == '\r' || *q == '\n') && q - p < 64)
-				q++;
-			if (ci_at(q, end, "multipart/") ||
-			    ci_at(q, end, "message/"))
-				c++;
-		}
-		q = memchr(p, '\n', (size_t)(end - p));
+		q = memchr(p, '/', (size_t)(end - p));
 		if (q == NULL)
 			break;
+		if (ci_before(start, q, "multipart") ||
+		    ci_before(start, q, "message"))
+			c++;
 		p = q + 1;
 	}
 	return c;
@@ -312,7 +315,7 @@ mime_unpack(struct unpack_ctx *u, struct rd *in, const char *name,
 	if (lv > lim->max_parts) {
 		buf_fini(&mb);
 		return dw_fail(e, DW_ELIMIT, "MIME: %u multipart or message "
-		    "parts, over the %u part limit (nesting depth limit %u)",
+		    "types, over the %u part limit (nesting depth limit %u)",
 		    lv, lim->max_parts, lim->max_depth);
 	}
 	pthread_once(&mime_once, mime_init);
