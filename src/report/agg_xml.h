@@ -69,6 +69,12 @@ void agg_xml_stats(const struct agg_xml *p, struct agg_stats *st);
 struct buf;
 enum dw_err agg_repair(const char *doc, size_t len, struct buf *out,
     char *note, size_t notesz);
-#define AGG_REPAIR_MAX	(4 * 1024 * 1024)	/* larger documents: no repair */
+#define AGG_REPAIR_MAX	(4 * 1024 * 1024)	/* larger: no repair */
+
+/*
+ * Internal to agg_xml.c and agg_repair.c: Windows-1252 bytes 0x80..0x9f as
+ * Unicode code points, 0 for the five bytes it leaves undefined.
+ */
+extern const uint16_t agg_cp1252_hi[32];
 
 #endif

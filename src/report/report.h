@@ -8,6 +8,22 @@
  * their canonical lower-case spelling from the RFC ("pass", "quarantine",
  * "r") as static strings; a value outside the enumeration is kept as sent
  * (lower-cased) so nothing a reporter said is lost.
+ *
+ * Normalization done by the parser (agg_xml.c):
+ * - source_ip is checked with inet_pton (no leading-zero IPv4, no zone
+ *   ids, no host names) and stored canonical by inet_ntop: a dotted quad,
+ *   or RFC 5952 text for IPv6.  An IPv4-mapped address (::ffff:a.b.c.d) is
+ *   folded to its IPv4 form, so one sender has one spelling.
+ * - Domain names are trimmed, lower-cased (ASCII), and lose one trailing
+ *   dot; a valid one has at most 253 octets, labels of 1 to 63 octets of
+ *   letters, digits, '-', '_' or UTF-8 (no IDNA mapping is done), and no
+ *   label starts or ends with '-'.  policy.domain must be valid or the
+ *   report is rejected.  An identifier (header_from, envelope_from,
+ *   envelope_to, an auth result's domain) that is not a valid name is kept
+ *   exactly as sent (trimmed) and flagged in agg_record.invalid.
+ * - count is 0..4294967295 (decimal digits only), begin and end are
+ *   0..253402300799 (year 9999) with end >= begin and at most 366 days
+ *   apart; pct is 0..100.
  */
 #ifndef DW_REPORT_H
 #define DW_REPORT_H
@@ -85,7 +101,14 @@ struct agg_record {
 	const char	*envelope_to;
 	struct agg_auth	*auth;		/* DKIM results first, in document order */
 	size_t		 nauth;
+	unsigned	 invalid;	/* AGG_INVALID_*: kept as sent */
 };
+
+/* agg_record.invalid: identifiers that are not valid domain names. */
+#define AGG_INVALID_HEADER_FROM		0x01u
+#define AGG_INVALID_ENVELOPE_FROM	0x02u
+#define AGG_INVALID_ENVELOPE_TO		0x04u
+#define AGG_INVALID_AUTH_DOMAIN		0x08u	/* in one or more results */
 
 const char *agg_schema_name(enum agg_schema);
 
