@@ -200,6 +200,8 @@ agg_schema_name(enum agg_schema s)
  * Records the failure with expat's position and stops the parser.  The
  * first failure wins; later handlers do nothing.
  */
+static void vfail(struct agg_xml *, enum dw_err, const char *, const char *,
+    va_list) __attribute__((format(printf, 4, 0)));
 static void
 vfail(struct agg_xml *p, enum dw_err code, const char *pfx, const char *fmt,
     va_list ap)
