@@ -53,11 +53,10 @@ enum el {
 
 struct eldef {
 	const char	*name;
-	unsigned char	 len;
 	unsigned char	 flags;
 };
 
-#define D(n, f)	{ n, sizeof(n) - 1, f }
+#define D(n, f)	{ n, f }
 static const struct eldef els[E_N] = {
 	[E_SKIP] = D("?", 0), [E_DOC] = D("", 0),
 	[E_FEEDBACK] = D("feedback", 0), [E_VERSION] = D("version", F_TEXT),
@@ -126,13 +125,19 @@ static const unsigned char *const kids[E_N] = {
 };
 
 /* Canonical spellings of every enumerated value of both schemas. */
-static const char *const enums[] = {
-	"none", "pass", "fail", "quarantine", "reject", "r", "s", "n", "y",
-	"psl", "treewalk", "policy", "neutral", "temperror", "permerror",
-	"softfail", "mfrom", "helo", "forwarded", "sampled_out",
-	"trusted_forwarder", "mailing_list", "local_policy", "other",
-	"policy_test_mode", NULL
+#define V(s)	{ s, sizeof(s) - 1 }
+static const struct {
+	const char	*s;
+	size_t		 len;
+} enums[] = {
+	V("none"), V("pass"), V("fail"), V("quarantine"), V("reject"), V("r"),
+	V("s"), V("n"), V("y"), V("psl"), V("treewalk"), V("policy"),
+	V("neutral"), V("temperror"), V("permerror"), V("softfail"),
+	V("mfrom"), V("helo"), V("forwarded"), V("sampled_out"),
+	V("trusted_forwarder"), V("mailing_list"), V("local_policy"),
+	V("other"), V("policy_test_mode"),
 };
+#undef V
 
 enum ns { NS_NONE, NS_OLD, NS_9990, NS_OTHER };
 
@@ -299,9 +304,10 @@ canon(struct arena *a, const char *s, size_t n)
 {
 	size_t i;
 
-	for (i = 0; enums[i] != NULL; i++)
-		if (strlen(enums[i]) == n && strncasecmp(enums[i], s, n) == 0)
-			return enums[i];
+	for (i = 0; i < sizeof(enums) / sizeof(enums[0]); i++)
+		if (enums[i].len == n && (s[0] | 0x20) == enums[i].s[0] &&
+		    strncasecmp(enums[i].s, s, n) == 0)
+			return enums[i].s;
 	return dup_lower(a, s, n);
 }
 
@@ -748,45 +754,45 @@ atts_ok(struct agg_xml *p, const XML_Char **atts)
 
 /* Splits expat's "uri\nlocal" and classifies the namespace. */
 static enum ns
-split_name(const char *name, const char **local, size_t *len)
+split_name(const char *name, const char **local)
 {
-	const char *sep = strchr(name, NSSEP);
-	size_t ul;
+	static const char ns9990[] = NS_RFC9990 "\n", nsold[] = NS_DRAFT "\n";
+	const char *sep;
 
-	if (sep == NULL) {
-		*local = name;
-		*len = strlen(name);
-		return NS_NONE;
-	}
-	*local = sep + 1;
-	*len = strlen(sep + 1);
-	ul = (size_t)(sep - name);
-	if (ul == sizeof(NS_RFC9990) - 1 && memcmp(name, NS_RFC9990, ul) == 0)
+	if (name[0] == 'u' &&
+	    strncmp(name, ns9990, sizeof(ns9990) - 1) == 0) {
+		*local = name + sizeof(ns9990) - 1;
 		return NS_9990;
-	if (ul == sizeof(NS_DRAFT) - 1 && memcmp(name, NS_DRAFT, ul) == 0)
+	}
+	if (name[0] == 'h' && strncmp(name, nsold, sizeof(nsold) - 1) == 0) {
+		*local = name + sizeof(nsold) - 1;
 		return NS_OLD;
-	return NS_OTHER;
+	}
+	sep = strchr(name, NSSEP);
+	*local = sep != NULL ? sep + 1 : name;
+	return sep != NULL ? NS_OTHER : NS_NONE;
 }
 
 static unsigned
-child(unsigned parent, const char *local, size_t len)
+child(unsigned parent, const char *local)
 {
 	const unsigned char *k = kids[parent];
 
 	if (k == NULL)
 		return E_SKIP;
 	for (; *k != 0; k++)
-		if (els[*k].len == len && memcmp(els[*k].name, local, len) == 0)
+		if (els[*k].name[0] == local[0] &&
+		    strcmp(els[*k].name, local) == 0)
 			return *k;
 	return E_SKIP;
 }
 
 static void
-bad_root(struct agg_xml *p, const char *local, size_t len, enum ns ns)
+bad_root(struct agg_xml *p, const char *local, enum ns ns)
 {
 	char q[80];
 
-	quote(q, sizeof(q), local, len);
+	quote(q, sizeof(q), local, strlen(local));
 	if (ns == NS_OTHER && strcmp(q, "feedback") == 0)
 		fail(p, DW_ENOTREPORT, "root element <feedback> is in an "
 		    "unknown namespace, not a DMARC report");
@@ -837,7 +843,6 @@ on_start(void *ud, const XML_Char *name, const XML_Char **atts)
 {
 	struct agg_xml *p = ud;
 	const char *local;
-	size_t len;
 	uint64_t *seen, bit;
 	unsigned id;
 	enum ns ns;
@@ -855,12 +860,11 @@ on_start(void *ud, const XML_Char *name, const XML_Char **atts)
 		return;
 	if (p->skip != 0)
 		return;
-	ns = split_name(name, &local, &len);
-	id = ns == NS_OTHER ? E_SKIP : child(p->stack[p->depth - 1], local,
-	    len);
+	ns = split_name(name, &local);
+	id = ns == NS_OTHER ? E_SKIP : child(p->stack[p->depth - 1], local);
 	if (p->depth == 1) {
 		if (id != E_FEEDBACK)
-			return bad_root(p, local, len, ns);
+			return bad_root(p, local, ns);
 		p->root_ns = ns;
 	}
 	if (id == E_SKIP) {

@@ -14,6 +14,31 @@
  * aggregate report, or that passes a limit fails as a whole; the sink has
  * then seen part of it and must discard what it got (the store rolls the
  * report back).
+ *
+ * What a report must have (else DW_ESYNTAX naming the part):
+ * report_metadata with report_id, org_name (may be empty) and date_range
+ * with begin and end; policy_published with a valid domain; in every
+ * record a row with source_ip and count.  Everything else is optional and
+ * NULL when absent: a record without policy_evaluated (or without one of
+ * its parts) is kept with disposition, dkim and spf NULL, a record without
+ * identifiers has header_from NULL.  A report with no record is valid.
+ * report_metadata, policy_published and every element that is not a list
+ * (all but record, error, reason and the dkim and spf auth results) may
+ * occur once: a second one rejects the report, nothing is merged.
+ * Elements the parser does not know, and elements in a namespace other
+ * than none, RFC 9990's and the obsolete http://dmarc.org/dmarc-xml/0.1,
+ * are skipped with their subtree (extensions, lang attributes, ...).
+ *
+ * The schema: RFC 9990 when the root is in its namespace; the draft when
+ * it is in the dmarc.org namespace, or in none and has no <version>;
+ * RFC 7489 otherwise.
+ *
+ * Encodings: what expat knows (UTF-8, UTF-16 with a BOM, ISO-8859-1,
+ * US-ASCII) and windows-1252, converted by table; any other declared
+ * encoding is an error.  Strings reaching the sink are valid UTF-8.
+ * Besides the limits below, one markup token (a start tag, a comment) may
+ * not pass 2 * AGG_MAX_TEXT bytes, nor one attribute value AGG_MAX_TEXT,
+ * one record's strings 64 MiB, records held before the header 64 MiB.
  */
 #ifndef DW_AGG_XML_H
 #define DW_AGG_XML_H
