@@ -87,9 +87,12 @@ void agg_xml_stats(const struct agg_xml *p, struct agg_stats *st);
 /*
  * The bounded repairs of faults real reporters are known to send (see
  * agg_repair.c for the list).  doc[0..len) is a document that failed to
- * parse; on DW_OK *out holds the repaired document (caller frees with
- * buf_fini) and *note a static description of what was changed.  Returns
- * DW_ENOTFOUND when no known repair applies.
+ * parse (borrowed); out was set up by the caller with buf_init() and its
+ * cap bounds the result.  On DW_OK *out holds the repaired document
+ * (caller frees with buf_fini) and note a description of what was changed,
+ * e.g. "escaped 2 stray '<' in element text".  Returns DW_ENOTFOUND when
+ * no known repair applies (or len is over AGG_REPAIR_MAX), DW_ELIMIT when
+ * the repaired document would pass out's cap.
  */
 struct buf;
 enum dw_err agg_repair(const char *doc, size_t len, struct buf *out,
