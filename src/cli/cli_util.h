@@ -3,11 +3,17 @@
 #define DW_CLI_UTIL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* Monotonic seconds, for durations. */
 double cli_now(void);
 /* Strict decimal: digits only, within [min, max]. */
 bool cli_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
+
+/* YYYY-MM-DD as UTC seconds at 00:00:00. */
+bool cli_parse_date(const char *s, int64_t *out);
+/* "YYYY-MM-DD HH:MM:SS" in UTC. */
+void cli_format_utc(int64_t t, char *out, size_t sz);
 
 #endif

@@ -140,7 +140,7 @@ put_str(struct chunk *c, const char *s)
 static size_t
 record_size(const struct agg_record *r)
 {
-	size_t n = 1 + 8 + 4 + 4, i;
+	size_t n = 1 + 8 + 4 + 4 + 4, i;
 
 	n += str_size(r->source_ip) + str_size(r->disposition) +
 	    str_size(r->dkim) + str_size(r->spf) + str_size(r->header_from) +
@@ -165,6 +165,7 @@ put_record(struct chunk *c, const struct agg_record *r)
 
 	put(c, &op, 1);
 	put(c, &r->count, 8);
+	put(c, &r->invalid, 4);
 	put_str(c, r->source_ip);
 	put_str(c, r->disposition);
 	put_str(c, r->dkim);
@@ -215,6 +216,8 @@ get_record(struct writer *w, const char *p, struct agg_record *r)
 
 	memcpy(&r->count, p, 8);
 	p += 8;
+	memcpy(&r->invalid, p, 4);
+	p += 4;
 	r->source_ip = get_str(&p);
 	r->disposition = get_str(&p);
 	r->dkim = get_str(&p);

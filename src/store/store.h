@@ -31,6 +31,9 @@ struct store;
 /* path is a file name for SQLite ("postgresql://..." is reserved). */
 enum dw_err store_open(const char *path, struct store **out,
     struct dw_error *e);
+/* Opens an existing store for reading only: DW_ENOTFOUND when absent. */
+enum dw_err store_open_ro(const char *path, struct store **out,
+    struct dw_error *e);
 void store_close(struct store *st);	/* NULL is a no-op */
 
 /*
@@ -58,5 +61,54 @@ enum dw_err store_report_record(struct store *st,
 /* Keeps (commit true, with the totals) or discards the current report. */
 enum dw_err store_report_end(struct store *st, bool commit,
     uint64_t records, uint64_t messages, struct dw_error *e);
+
+/* ---- queries ------------------------------------------------------- */
+
+/* Which reports a query covers: their date range overlaps [since, until). */
+struct store_filter {
+	const char	*domain;	/* policy domain, or NULL for all */
+	int64_t		 since;		/* UTC seconds; INT64_MIN: no bound */
+	int64_t		 until;		/* INT64_MAX: no bound */
+};
+void store_filter_init(struct store_filter *f);
+
+/* Totals for one policy domain (as policy_evaluated says). */
+struct store_summary {
+	const char	*domain;
+	uint64_t	 reports;
+	uint64_t	 messages;
+	uint64_t	 dmarc_pass;	/* dkim=pass or spf=pass */
+	uint64_t	 spf_aligned;	/* spf=pass */
+	uint64_t	 dkim_aligned;	/* dkim=pass */
+	uint64_t	 none, quarantine, reject;	/* dispositions */
+};
+/* Pointers in *s are valid during the call only. */
+typedef enum dw_err (*store_summary_cb)(void *ctx,
+    const struct store_summary *s);
+enum dw_err store_summary(struct store *st, const struct store_filter *f,
+    store_summary_cb cb, void *ctx, struct dw_error *e);
+
+struct store_source {
+	const char	*source_ip;
+	uint64_t	 messages;
+	uint64_t	 pass;		/* DMARC pass */
+};
+typedef enum dw_err (*store_source_cb)(void *ctx,
+    const struct store_source *s);
+/* The top n sources of f->domain by volume, or by failing volume. */
+enum dw_err store_top_sources(struct store *st, const struct store_filter *f,
+    bool failing, unsigned n, store_source_cb cb, void *ctx,
+    struct dw_error *e);
+
+/* One stored record with its report, for export. */
+struct store_row {
+	const struct agg_report	*report;	/* policy filled, no errors */
+	const char		*errors;	/* JSON array or NULL */
+	const char		*reasons;	/* JSON [[type, comment]] */
+	const struct agg_record	*record;	/* every auth result */
+};
+typedef enum dw_err (*store_row_cb)(void *ctx, const struct store_row *r);
+enum dw_err store_export(struct store *st, const struct store_filter *f,
+    store_row_cb cb, void *ctx, struct dw_error *e);
 
 #endif

@@ -1,0 +1,628 @@
+/*
+ * store_sqlite.c: the store on SQLite (WAL, one connection, prepared
+ * statements for the hot inserts).  See docs/internals/STORE.md.
+ *
+ * A unit is a transaction; a report is a savepoint inside it.  Raw bytes
+ * are deflated in chunks of STORE_RAW_CHUNK input bytes, unless the input
+ * is already gzip or zip, which is kept as it came.
+ */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+#include <zlib.h>
+
+#include "base/buf.h"
+#include "migrations.h"
+#include "store.h"
+
+#define STORE_RAW_CHUNK	(1024 * 1024)
+#define STORE_BUSY_MS	10000
+
+enum stmt {
+	S_UNIT_DUP, S_UNIT_INS, S_CHUNK_INS, S_REPORTER_INS, S_REPORTER_GET,
+	S_REPORT_DUP, S_REPORT_INS, S_REPORT_END, S_RECORD_INS, S_AUTH_INS,
+	S_COUNT
+};
+
+static const char *const stmt_sql[S_COUNT] = {
+	[S_UNIT_DUP] = "SELECT 1 FROM raw_inputs WHERE sha256 = ?",
+	[S_UNIT_INS] = "INSERT INTO raw_inputs (name, sha256, size, received,"
+	    " encoding) VALUES (?, ?, ?, ?, 'deflate')",
+	[S_CHUNK_INS] = "INSERT INTO raw_chunks (input_id, seq, data) "
+	    "VALUES (?, ?, ?)",
+	[S_REPORTER_INS] = "INSERT OR IGNORE INTO reporters (org_name, email)"
+	    " VALUES (?, ?)",
+	[S_REPORTER_GET] = "SELECT id FROM reporters WHERE org_name = ? AND "
+	    "email = ?",
+	[S_REPORT_DUP] = "SELECT 1 FROM reports WHERE org_name = ? AND "
+	    "report_id = ? AND domain = ? AND date_begin = ? AND date_end = ?",
+	[S_REPORT_INS] = "INSERT INTO reports (reporter_id, input_id, "
+	    "org_name, email, extra_contact_info, report_id, domain, "
+	    "date_begin, date_end, schema, version, generator, errors, adkim,"
+	    " aspf, p, sp, np, pct, fo, testing, discovery_method, repairs, "
+	    "source_name) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+	    "?,?,?)",
+	[S_REPORT_END] = "UPDATE reports SET records = ?, messages = ? "
+	    "WHERE id = ?",
+	[S_RECORD_INS] = "INSERT INTO records (report_id, source_ip, count, "
+	    "disposition, dkim, spf, reasons, header_from, envelope_from, "
+	    "envelope_to, invalid, dkim_domain, dkim_selector, dkim_result, "
+	    "dkim_human, spf_domain, spf_scope, spf_result, spf_human, nauth)"
+	    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	[S_AUTH_INS] = "INSERT INTO auth_results (record_id, seq, kind, "
+	    "domain, selector, scope, result, human_result) VALUES "
+	    "(?,?,?,?,?,?,?,?)",
+};
+
+struct store {
+	sqlite3		*db;
+	sqlite3_stmt	*st[S_COUNT];
+	bool		 in_unit;
+	bool		 in_report;
+	int64_t		 unit_id;
+	const char	*unit_name;	/* borrowed for the unit */
+	char		*name_copy;
+	int64_t		 report_id;
+	/* raw bytes of the unit */
+	bool		 raw_started;
+	bool		 raw_identity;
+	int64_t		 raw_seq;
+	struct buf	 raw_in;
+	z_stream	 z;
+	bool		 z_live;
+	unsigned char	*zout;
+};
+
+static enum dw_err
+sqlfail(struct store *st, int rc, struct dw_error *e, const char *what)
+{
+	if (rc == SQLITE_FULL)
+		return dw_fail(e, DW_EFULL, "store full while %s: %s", what,
+		    sqlite3_errmsg(st->db));
+	return dw_fail(e, DW_ESTORE, "store: %s: %s", what,
+	    sqlite3_errmsg(st->db));
+}
+
+static enum dw_err
+exec(struct store *st, const char *sql, struct dw_error *e)
+{
+	int rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+
+	if (rc != SQLITE_OK)
+		return sqlfail(st, rc, e, sql);
+	return DW_OK;
+}
+
+static void
+bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v == NULL)
+		sqlite3_bind_null(s, i);
+	else
+		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+}
+
+/* Steps a write statement to its end and resets it. */
+static enum dw_err
+step_done(struct store *st, sqlite3_stmt *s, struct dw_error *e,
+    const char *what)
+{
+	int rc = sqlite3_step(s);
+
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc != SQLITE_DONE)
+		return sqlfail(st, rc, e, what);
+	return DW_OK;
+}
+
+/* Steps a query for one row; *found tells whether there was one. */
+static enum dw_err
+step_row(struct store *st, sqlite3_stmt *s, bool *found, int64_t *val,
+    struct dw_error *e, const char *what)
+{
+	int rc = sqlite3_step(s);
+
+	*found = rc == SQLITE_ROW;
+	if (*found && val != NULL)
+		*val = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sqlfail(st, rc, e, what);
+	return DW_OK;
+}
+
+static enum dw_err
+migrate(struct store *st, struct dw_error *e)
+{
+	sqlite3_stmt *s;
+	int64_t have = 0;
+	size_t i;
+	enum dw_err err;
+	char sql[128];
+
+	err = exec(st, "CREATE TABLE IF NOT EXISTS schema_version "
+	    "(version INTEGER NOT NULL)", e);
+	if (err != DW_OK)
+		return err;
+	if (sqlite3_prepare_v2(st->db, "SELECT max(version) FROM "
+	    "schema_version", -1, &s, NULL) != SQLITE_OK)
+		return sqlfail(st, SQLITE_ERROR, e, "reading schema version");
+	if (sqlite3_step(s) == SQLITE_ROW)
+		have = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	if (store_nmigrations > 0 &&
+	    have > store_migrations[store_nmigrations - 1].version)
+		return dw_fail(e, DW_ESTORE, "store schema version %lld is "
+		    "newer than this dmarcward knows (%d); upgrade dmarcward",
+		    (long long)have,
+		    store_migrations[store_nmigrations - 1].version);
+	for (i = 0; i < store_nmigrations; i++) {
+		if (store_migrations[i].version <= have)
+			continue;
+		if ((err = exec(st, "BEGIN IMMEDIATE", e)) != DW_OK)
+			return err;
+		err = exec(st, store_migrations[i].sql, e);
+		snprintf(sql, sizeof(sql), "INSERT INTO schema_version "
+		    "VALUES (%d)", store_migrations[i].version);
+		if (err == DW_OK)
+			err = exec(st, sql, e);
+		if (err == DW_OK)
+			err = exec(st, "COMMIT", e);
+		if (err != DW_OK) {
+			(void)exec(st, "ROLLBACK", NULL);
+			return err;
+		}
+	}
+	return DW_OK;
+}
+
+static enum dw_err
+open_db(const char *path, bool ro, struct store **out, struct dw_error *e)
+{
+	struct store *st;
+	enum dw_err err = DW_OK;
+	int rc, i;
+
+	*out = NULL;
+	st = calloc(1, sizeof(*st));
+	if (st == NULL)
+		return dw_fail(e, DW_ENOMEM, "out of memory");
+	buf_init(&st->raw_in, STORE_RAW_CHUNK);
+	rc = sqlite3_open_v2(path, &st->db, ro ? SQLITE_OPEN_READONLY :
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (rc != SQLITE_OK) {
+		if (ro && rc == SQLITE_CANTOPEN)
+			err = dw_fail(e, DW_ENOTFOUND, "no store at %s; run "
+			    "dmarcward ingest first", path);
+		else
+			err = dw_fail(e, DW_ESTORE, "cannot open %s: %s", path,
+			    st->db ? sqlite3_errmsg(st->db) : "no memory");
+		goto fail;
+	}
+	sqlite3_busy_timeout(st->db, STORE_BUSY_MS);
+	if (!ro) {
+		if ((err = exec(st, "PRAGMA journal_mode = WAL", e)) ||
+		    (err = exec(st, "PRAGMA synchronous = NORMAL", e)) ||
+		    (err = exec(st, "PRAGMA foreign_keys = ON", e)) ||
+		    (err = migrate(st, e)))
+			goto fail;
+		for (i = 0; i < S_COUNT; i++) {
+			if (sqlite3_prepare_v3(st->db, stmt_sql[i], -1,
+			    SQLITE_PREPARE_PERSISTENT, &st->st[i], NULL) !=
+			    SQLITE_OK) {
+				err = sqlfail(st, SQLITE_ERROR, e, "prepare");
+				goto fail;
+			}
+		}
+	} else if (sqlite3_exec(st->db, "SELECT 1 FROM reports LIMIT 1",
+	    NULL, NULL, NULL) != SQLITE_OK) {
+		err = dw_fail(e, DW_ENOTFOUND, "%s is not a dmarcward store "
+		    "(%s)", path, sqlite3_errmsg(st->db));
+		goto fail;
+	}
+	*out = st;
+	return DW_OK;
+fail:
+	store_close(st);
+	return err;
+}
+
+enum dw_err
+store_open(const char *path, struct store **out, struct dw_error *e)
+{
+	return open_db(path, false, out, e);
+}
+
+enum dw_err
+store_open_ro(const char *path, struct store **out, struct dw_error *e)
+{
+	return open_db(path, true, out, e);
+}
+
+void
+store_close(struct store *st)
+{
+	int i;
+
+	if (st == NULL)
+		return;
+	if (st->in_unit)
+		(void)exec(st, "ROLLBACK", NULL);
+	for (i = 0; i < S_COUNT; i++)
+		sqlite3_finalize(st->st[i]);
+	if (st->z_live)
+		deflateEnd(&st->z);
+	free(st->zout);
+	free(st->name_copy);
+	buf_fini(&st->raw_in);
+	sqlite3_close(st->db);
+	free(st);
+}
+
+enum dw_err
+store_unit_begin(struct store *st, const char *name, const uint8_t sha[32],
+    uint64_t size, bool *dup, struct dw_error *e)
+{
+	sqlite3_stmt *s = st->st[S_UNIT_DUP];
+	enum dw_err err;
+
+	*dup = false;
+	sqlite3_bind_blob(s, 1, sha, 32, SQLITE_STATIC);
+	if ((err = step_row(st, s, dup, NULL, e, "unit lookup")) != DW_OK ||
+	    *dup)
+		return err;
+	if ((err = exec(st, "BEGIN IMMEDIATE", e)) != DW_OK)
+		return err;
+	s = st->st[S_UNIT_INS];
+	bind_text(s, 1, name);
+	sqlite3_bind_blob(s, 2, sha, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)size);
+	sqlite3_bind_int64(s, 4, (sqlite3_int64)time(NULL));
+	if ((err = step_done(st, s, e, "storing the input")) != DW_OK) {
+		(void)exec(st, "ROLLBACK", NULL);
+		return err;
+	}
+	free(st->name_copy);
+	st->name_copy = strdup(name);
+	st->unit_name = st->name_copy != NULL ? st->name_copy : "";
+	st->unit_id = sqlite3_last_insert_rowid(st->db);
+	st->in_unit = true;
+	st->raw_started = false;
+	st->raw_seq = 0;
+	buf_reset(&st->raw_in);
+	return DW_OK;
+}
+
+static enum dw_err
+chunk_put(struct store *st, const void *p, size_t n, struct dw_error *e)
+{
+	sqlite3_stmt *s = st->st[S_CHUNK_INS];
+
+	sqlite3_bind_int64(s, 1, st->unit_id);
+	sqlite3_bind_int64(s, 2, st->raw_seq++);
+	sqlite3_bind_blob(s, 3, p, (int)n, SQLITE_STATIC);
+	return step_done(st, s, e, "storing raw bytes");
+}
+
+/* Deflates what raw_in holds (a whole stream across chunks). */
+static enum dw_err
+raw_flush(struct store *st, bool last, struct dw_error *e)
+{
+	size_t cap = deflateBound(&st->z, STORE_RAW_CHUNK) + 64, have;
+	enum dw_err err;
+	int zr;
+
+	if (st->raw_identity) {
+		if (st->raw_in.len == 0)
+			return DW_OK;
+		err = chunk_put(st, st->raw_in.data, st->raw_in.len, e);
+		buf_reset(&st->raw_in);
+		return err;
+	}
+	if (st->zout == NULL && (st->zout = malloc(cap)) == NULL)
+		return dw_fail(e, DW_ENOMEM, "out of memory");
+	st->z.next_in = (unsigned char *)st->raw_in.data;
+	st->z.avail_in = (uInt)st->raw_in.len;
+	do {
+		st->z.next_out = st->zout;
+		st->z.avail_out = (uInt)cap;
+		zr = deflate(&st->z, last ? Z_FINISH : Z_NO_FLUSH);
+		if (zr == Z_STREAM_ERROR)
+			return dw_fail(e, DW_ESTORE, "deflate failed");
+		have = cap - st->z.avail_out;
+		if (have > 0 && (err = chunk_put(st, st->zout, have, e)) !=
+		    DW_OK)
+			return err;
+	} while (st->z.avail_in > 0 || (last && zr != Z_STREAM_END));
+	buf_reset(&st->raw_in);
+	return DW_OK;
+}
+
+enum dw_err
+store_unit_raw(struct store *st, const void *p, size_t n,
+    struct dw_error *e)
+{
+	const unsigned char *q = p;
+	size_t room;
+	enum dw_err err;
+
+	if (!st->raw_started && n > 0) {
+		st->raw_started = true;
+		/* Already compressed (gzip, zip): kept as it came. */
+		st->raw_identity = n >= 2 && ((q[0] == 0x1f && q[1] == 0x8b) ||
+		    (q[0] == 'P' && q[1] == 'K'));
+		if (!st->raw_identity) {
+			if (st->z_live)
+				deflateEnd(&st->z);
+			memset(&st->z, 0, sizeof(st->z));
+			if (deflateInit(&st->z, 1) != Z_OK)
+				return dw_fail(e, DW_ENOMEM, "deflateInit");
+			st->z_live = true;
+		}
+	}
+	while (n > 0) {
+		room = STORE_RAW_CHUNK - st->raw_in.len;
+		if (room > n)
+			room = n;
+		if ((err = buf_append(&st->raw_in, q, room)) != DW_OK)
+			return dw_fail(e, err, "raw buffer");
+		q += room;
+		n -= room;
+		if (st->raw_in.len == STORE_RAW_CHUNK &&
+		    (err = raw_flush(st, false, e)) != DW_OK)
+			return err;
+	}
+	return DW_OK;
+}
+
+enum dw_err
+store_unit_end(struct store *st, bool commit, struct dw_error *e)
+{
+	enum dw_err err = DW_OK;
+	char sql[128];
+
+	if (!st->in_unit)
+		return DW_OK;
+	if (commit && st->raw_started) {
+		err = raw_flush(st, true, e);
+		if (err == DW_OK && st->raw_identity) {
+			snprintf(sql, sizeof(sql), "UPDATE raw_inputs SET "
+			    "encoding = 'identity' WHERE id = %lld",
+			    (long long)st->unit_id);
+			err = exec(st, sql, e);
+		}
+	}
+	if (st->z_live) {
+		deflateEnd(&st->z);
+		st->z_live = false;
+	}
+	st->in_unit = false;
+	st->in_report = false;
+	if (commit && err == DW_OK && (err = exec(st, "COMMIT", e)) == DW_OK)
+		return DW_OK;
+	(void)exec(st, "ROLLBACK", NULL);
+	return err;
+}
+
+static char *
+errors_json(const struct agg_report *r)
+{
+	json_t *a;
+	char *s;
+	size_t i;
+
+	if (r->nerrors == 0)
+		return NULL;
+	a = json_array();
+	for (i = 0; i < r->nerrors; i++)
+		json_array_append_new(a, json_string(r->errors[i]));
+	s = json_dumps(a, JSON_COMPACT);
+	json_decref(a);
+	return s;
+}
+
+static enum dw_err
+reporter_id(struct store *st, const struct agg_report *r, int64_t *id,
+    struct dw_error *e)
+{
+	const char *mail = r->email != NULL ? r->email : "";
+	enum dw_err err;
+	bool found;
+
+	bind_text(st->st[S_REPORTER_INS], 1, r->org_name);
+	bind_text(st->st[S_REPORTER_INS], 2, mail);
+	err = step_done(st, st->st[S_REPORTER_INS], e, "reporter");
+	if (err != DW_OK)
+		return err;
+	bind_text(st->st[S_REPORTER_GET], 1, r->org_name);
+	bind_text(st->st[S_REPORTER_GET], 2, mail);
+	return step_row(st, st->st[S_REPORTER_GET], &found, id, e,
+	    "reporter");
+}
+
+enum dw_err
+store_report_begin(struct store *st, const struct agg_report *r, bool *dup,
+    struct dw_error *e)
+{
+	sqlite3_stmt *s = st->st[S_REPORT_DUP];
+	const struct agg_policy *p = &r->policy;
+	int64_t rid = 0;
+	char *errs;
+	enum dw_err err;
+
+	*dup = false;
+	bind_text(s, 1, r->org_name);
+	bind_text(s, 2, r->report_id);
+	bind_text(s, 3, p->domain);
+	sqlite3_bind_int64(s, 4, r->begin);
+	sqlite3_bind_int64(s, 5, r->end);
+	if ((err = step_row(st, s, dup, NULL, e, "report lookup")) != DW_OK ||
+	    *dup)
+		return err;
+	if ((err = exec(st, "SAVEPOINT report", e)) != DW_OK)
+		return err;
+	if ((err = reporter_id(st, r, &rid, e)) != DW_OK)
+		goto fail;
+	s = st->st[S_REPORT_INS];
+	errs = errors_json(r);
+	sqlite3_bind_int64(s, 1, rid);
+	sqlite3_bind_int64(s, 2, st->unit_id);
+	bind_text(s, 3, r->org_name);
+	bind_text(s, 4, r->email);
+	bind_text(s, 5, r->extra_contact_info);
+	bind_text(s, 6, r->report_id);
+	bind_text(s, 7, p->domain);
+	sqlite3_bind_int64(s, 8, r->begin);
+	sqlite3_bind_int64(s, 9, r->end);
+	bind_text(s, 10, agg_schema_name(r->schema));
+	bind_text(s, 11, r->version);
+	bind_text(s, 12, r->generator);
+	bind_text(s, 13, errs);
+	bind_text(s, 14, p->adkim);
+	bind_text(s, 15, p->aspf);
+	bind_text(s, 16, p->p);
+	bind_text(s, 17, p->sp);
+	bind_text(s, 18, p->np);
+	if (p->pct >= 0)
+		sqlite3_bind_int(s, 19, p->pct);
+	bind_text(s, 20, p->fo);
+	bind_text(s, 21, p->testing);
+	bind_text(s, 22, p->discovery_method);
+	bind_text(s, 23, r->repairs);
+	bind_text(s, 24, st->unit_name);
+	err = step_done(st, s, e, "storing the report");
+	free(errs);
+	if (err != DW_OK)
+		goto fail;
+	st->report_id = sqlite3_last_insert_rowid(st->db);
+	st->in_report = true;
+	return DW_OK;
+fail:
+	(void)exec(st, "ROLLBACK TO report; RELEASE report", NULL);
+	return err;
+}
+
+static char *
+reasons_json(const struct agg_record *rec)
+{
+	json_t *a;
+	char *s;
+	size_t i;
+
+	if (rec->nreasons == 0)
+		return NULL;
+	a = json_array();
+	for (i = 0; i < rec->nreasons; i++)
+		json_array_append_new(a, json_pack("[s?, s?]",
+		    rec->reasons[i].type, rec->reasons[i].comment));
+	s = json_dumps(a, JSON_COMPACT);
+	json_decref(a);
+	return s;
+}
+
+/* The auth results beyond the first DKIM and first SPF one. */
+static enum dw_err
+extra_auth(struct store *st, int64_t id, const struct agg_record *rec,
+    const struct agg_auth *d1, const struct agg_auth *s1, struct dw_error *e)
+{
+	sqlite3_stmt *s = st->st[S_AUTH_INS];
+	const struct agg_auth *a;
+	enum dw_err err;
+	size_t i;
+
+	for (i = 0; i < rec->nauth; i++) {
+		a = &rec->auth[i];
+		if (a == d1 || a == s1)
+			continue;
+		sqlite3_bind_int64(s, 1, id);
+		sqlite3_bind_int64(s, 2, (sqlite3_int64)i);
+		bind_text(s, 3, a->kind == AGG_AUTH_DKIM ? "dkim" : "spf");
+		bind_text(s, 4, a->domain);
+		bind_text(s, 5, a->selector);
+		bind_text(s, 6, a->scope);
+		bind_text(s, 7, a->result);
+		bind_text(s, 8, a->human_result);
+		if ((err = step_done(st, s, e, "auth result")) != DW_OK)
+			return err;
+	}
+	return DW_OK;
+}
+
+enum dw_err
+store_report_record(struct store *st, const struct agg_record *rec,
+    struct dw_error *e)
+{
+	sqlite3_stmt *s = st->st[S_RECORD_INS];
+	const struct agg_auth *d1 = NULL, *s1 = NULL;
+	char *reasons;
+	size_t i;
+	enum dw_err err;
+
+	for (i = 0; i < rec->nauth; i++) {
+		if (rec->auth[i].kind == AGG_AUTH_DKIM && d1 == NULL)
+			d1 = &rec->auth[i];
+		if (rec->auth[i].kind == AGG_AUTH_SPF && s1 == NULL)
+			s1 = &rec->auth[i];
+	}
+	reasons = reasons_json(rec);
+	sqlite3_bind_int64(s, 1, st->report_id);
+	bind_text(s, 2, rec->source_ip);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)rec->count);
+	bind_text(s, 4, rec->disposition);
+	bind_text(s, 5, rec->dkim);
+	bind_text(s, 6, rec->spf);
+	bind_text(s, 7, reasons);
+	bind_text(s, 8, rec->header_from);
+	bind_text(s, 9, rec->envelope_from);
+	bind_text(s, 10, rec->envelope_to);
+	sqlite3_bind_int(s, 11, (int)rec->invalid);
+	if (d1 != NULL) {
+		bind_text(s, 12, d1->domain);
+		bind_text(s, 13, d1->selector);
+		bind_text(s, 14, d1->result);
+		bind_text(s, 15, d1->human_result);
+	}
+	if (s1 != NULL) {
+		bind_text(s, 16, s1->domain);
+		bind_text(s, 17, s1->scope);
+		bind_text(s, 18, s1->result);
+		bind_text(s, 19, s1->human_result);
+	}
+	sqlite3_bind_int64(s, 20, (sqlite3_int64)rec->nauth);
+	err = step_done(st, s, e, "storing a record");
+	free(reasons);
+	if (err != DW_OK || rec->nauth <= (size_t)(d1 != NULL) +
+	    (size_t)(s1 != NULL))
+		return err;
+	return extra_auth(st, sqlite3_last_insert_rowid(st->db), rec, d1, s1,
+	    e);
+}
+
+enum dw_err
+store_report_end(struct store *st, bool commit, uint64_t records,
+    uint64_t messages, struct dw_error *e)
+{
+	sqlite3_stmt *s = st->st[S_REPORT_END];
+	enum dw_err err = DW_OK;
+
+	if (!st->in_report)
+		return DW_OK;
+	st->in_report = false;
+	if (commit) {
+		sqlite3_bind_int64(s, 1, (sqlite3_int64)records);
+		sqlite3_bind_int64(s, 2, (sqlite3_int64)messages);
+		sqlite3_bind_int64(s, 3, st->report_id);
+		err = step_done(st, s, e, "report totals");
+		if (err == DW_OK && (err = exec(st, "RELEASE report", e)) ==
+		    DW_OK)
+			return DW_OK;
+	}
+	(void)exec(st, "ROLLBACK TO report; RELEASE report", NULL);
+	return err;
+}
