@@ -224,6 +224,9 @@ declared_utf8(const char *d, size_t len)
 	    (q[6] == '"' || q[6] == '\'');
 }
 
+/* A few stray bytes are a reporter's bug; many are another encoding. */
+#define AGG_REPAIR_MAX_CP1252	16
+
 /* Counts the bytes to transcode; false when one has no meaning. */
 static bool
 count_cp1252(const char *d, size_t len, size_t *n)
@@ -239,7 +242,15 @@ count_cp1252(const char *d, size_t len, size_t *n)
 		}
 		if (u[i] < 0xa0 && agg_cp1252_hi[u[i] - 0x80] == 0)
 			return false;
-		(*n)++;
+		/*
+		 * A lead byte followed by a continuation byte is malformed
+		 * UTF-8 (overlong, surrogate, past U+10FFFF), not a stray
+		 * Windows-1252 byte: no repair, so it is rejected.
+		 */
+		if (u[i] >= 0xc0 && i + 1 < len && (u[i + 1] & 0xc0) == 0x80)
+			return false;
+		if (++*n > AGG_REPAIR_MAX_CP1252)
+			return false;
 		i++;
 	}
 	return true;

@@ -134,7 +134,7 @@ contains "cap named in the rejection" $T/err "bomb.xml.gz"
 # --- JSON summary and parse ---------------------------------------------
 "$DW" --db "$DB" ingest --json $T/mix/b.txt > $T/out.json 2>/dev/null
 ok "ingest --json is JSON" python3 -m json.tool $T/out.json
-contains "ingest --json lists the rejection" $T/out.json '"b.txt'
+contains "ingest --json lists the rejection" $T/out.json 'b.txt"'
 n0=$(q 'select count(*) from reports')
 DMARCWARD_DB=$DB "$DW" parse $T/mix/a.xml examples/*.eml > $T/out 2>&1
 is "parse exit status" "$?" 0
