@@ -63,6 +63,9 @@ esc:
 	return out;
 }
 
+static void vlog(enum log_level, const char *, va_list)
+    __attribute__((format(printf, 2, 0)));
+
 static void
 vlog(enum log_level lvl, const char *fmt, va_list ap)
 {
