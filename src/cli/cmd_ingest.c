@@ -188,6 +188,8 @@ run(struct cli *c, int argc, char **argv)
 	t0 = cli_now();
 	for (i = optind; i < argc && err == DW_OK; i++)
 		err = ingest_path(in, argv[i], &e);
+	if (err == DW_OK)
+		err = ingest_finish(in, &e);
 	if (err != DW_OK) {
 		if (ui.tty)
 			fputs("\r\033[K", stderr);

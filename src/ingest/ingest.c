@@ -115,6 +115,16 @@ ingest_stats(const struct ingest *in)
 	return &in->s;
 }
 
+enum dw_err
+ingest_finish(struct ingest *in, struct dw_error *e)
+{
+	writer_free(in->w);
+	in->w = NULL;
+	if (in->st == NULL)
+		return DW_OK;
+	return store_flush(in->st, e);
+}
+
 const char *
 ingest_current_doc(const struct ingest *in)
 {

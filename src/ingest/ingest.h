@@ -84,6 +84,12 @@ enum dw_err ingest_path(struct ingest *in, const char *path,
 enum dw_err ingest_mem(struct ingest *in, const char *name, const void *p,
     size_t n, struct dw_error *e);
 
+/*
+ * Waits for the store to finish everything queued and commits it; call
+ * once at the end.  Until it returns DW_OK nothing is known to be durable.
+ */
+enum dw_err ingest_finish(struct ingest *in, struct dw_error *e);
+
 const struct ingest_stats *ingest_stats(const struct ingest *in);
 /* The document being parsed, for a sink that wants to name it. */
 const char *ingest_current_doc(const struct ingest *in);

@@ -45,9 +45,14 @@ enum dw_err store_unit_begin(struct store *st, const char *name,
 /* Appends raw bytes of the unit; the store compresses them. */
 enum dw_err store_unit_raw(struct store *st, const void *p, size_t n,
     struct dw_error *e);
-/* Commits (commit true) or rolls back the whole unit. */
+/*
+ * Keeps (commit true) or rolls back the whole unit.  Kept units are made
+ * durable in batches: by the time store_flush() or store_close() returns,
+ * every kept unit is committed.
+ */
 enum dw_err store_unit_end(struct store *st, bool commit,
     struct dw_error *e);
+enum dw_err store_flush(struct store *st, struct dw_error *e);
 
 /*
  * Starts a report inside the current unit.  When a report with the same

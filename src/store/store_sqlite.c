@@ -21,6 +21,15 @@
 
 #define STORE_RAW_CHUNK	(1024 * 1024)
 #define STORE_BUSY_MS	10000
+/*
+ * Units are savepoints inside a transaction that commits every
+ * STORE_BATCH_UNITS units or STORE_BATCH_SECONDS, and at store_flush() and
+ * store_close(): one commit per small file would cost more than the file.
+ * A crash loses at most the batch since the last commit, whole units only,
+ * and ingesting again stores them then.
+ */
+#define STORE_BATCH_UNITS	256
+#define STORE_BATCH_SECONDS	2
 
 enum stmt {
 	S_UNIT_DUP, S_UNIT_INS, S_CHUNK_INS, S_REPORTER_INS, S_REPORTER_GET,
@@ -62,6 +71,9 @@ struct store {
 	sqlite3		*db;
 	sqlite3_stmt	*st[S_COUNT];
 	bool		 in_unit;
+	bool		 in_batch;
+	unsigned	 batch_units;
+	time_t		 batch_start;
 	bool		 in_report;
 	int64_t		 unit_id;
 	const char	*unit_name;	/* borrowed for the unit */
@@ -253,7 +265,9 @@ store_close(struct store *st)
 	if (st == NULL)
 		return;
 	if (st->in_unit)
-		(void)exec(st, "ROLLBACK", NULL);
+		(void)exec(st, "ROLLBACK TO unit; RELEASE unit", NULL);
+	if (st->in_batch)
+		(void)exec(st, "COMMIT", NULL);
 	for (i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(st->st[i]);
 	if (st->z_live)
@@ -277,7 +291,14 @@ store_unit_begin(struct store *st, const char *name, const uint8_t sha[32],
 	if ((err = step_row(st, s, dup, NULL, e, "unit lookup")) != DW_OK ||
 	    *dup)
 		return err;
-	if ((err = exec(st, "BEGIN IMMEDIATE", e)) != DW_OK)
+	if (!st->in_batch) {
+		if ((err = exec(st, "BEGIN IMMEDIATE", e)) != DW_OK)
+			return err;
+		st->in_batch = true;
+		st->batch_units = 0;
+		st->batch_start = time(NULL);
+	}
+	if ((err = exec(st, "SAVEPOINT unit", e)) != DW_OK)
 		return err;
 	s = st->st[S_UNIT_INS];
 	bind_text(s, 1, name);
@@ -285,7 +306,7 @@ store_unit_begin(struct store *st, const char *name, const uint8_t sha[32],
 	sqlite3_bind_int64(s, 3, (sqlite3_int64)size);
 	sqlite3_bind_int64(s, 4, (sqlite3_int64)time(NULL));
 	if ((err = step_done(st, s, e, "storing the input")) != DW_OK) {
-		(void)exec(st, "ROLLBACK", NULL);
+		(void)exec(st, "ROLLBACK TO unit; RELEASE unit", NULL);
 		return err;
 	}
 	free(st->name_copy);
@@ -404,10 +425,26 @@ store_unit_end(struct store *st, bool commit, struct dw_error *e)
 	}
 	st->in_unit = false;
 	st->in_report = false;
-	if (commit && err == DW_OK && (err = exec(st, "COMMIT", e)) == DW_OK)
-		return DW_OK;
-	(void)exec(st, "ROLLBACK", NULL);
+	if (commit && err == DW_OK &&
+	    (err = exec(st, "RELEASE unit", e)) == DW_OK) {
+		if (++st->batch_units < STORE_BATCH_UNITS &&
+		    time(NULL) - st->batch_start < STORE_BATCH_SECONDS)
+			return DW_OK;
+		return store_flush(st, e);
+	}
+	(void)exec(st, "ROLLBACK TO unit; RELEASE unit", NULL);
+	if (sqlite3_get_autocommit(st->db))
+		st->in_batch = false;	/* SQLite ended it (e.g. disk full) */
 	return err;
+}
+
+enum dw_err
+store_flush(struct store *st, struct dw_error *e)
+{
+	if (!st->in_batch || st->in_unit)
+		return DW_OK;
+	st->in_batch = false;
+	return exec(st, "COMMIT", e);
 }
 
 static char *
