@@ -9,11 +9,7 @@
 #include <sqlite3.h>
 
 #include "store.h"
-
-/* store_sqlite.c keeps the connection first in struct store. */
-struct store_head {
-	sqlite3	*db;
-};
+#include "store_sqlite.h"
 
 #define FILTER_SQL \
 	"(?1 IS NULL OR r.domain = ?1) AND r.date_end >= ?2 AND " \
@@ -32,7 +28,7 @@ static enum dw_err
 prep(struct store *st, const char *sql, const struct store_filter *f,
     sqlite3_stmt **s, struct dw_error *e)
 {
-	sqlite3 *db = ((struct store_head *)st)->db;
+	sqlite3 *db = store_sqlite_db(st);
 
 	if (sqlite3_prepare_v2(db, sql, -1, s, NULL) != SQLITE_OK)
 		return dw_fail(e, DW_ESTORE, "store query: %s",
@@ -48,7 +44,7 @@ static enum dw_err
 finish(struct store *st, sqlite3_stmt *s, int rc, enum dw_err err,
     struct dw_error *e)
 {
-	sqlite3 *db = ((struct store_head *)st)->db;
+	sqlite3 *db = store_sqlite_db(st);
 
 	if (err == DW_OK && rc != SQLITE_DONE)
 		err = dw_fail(e, DW_ESTORE, "store query: %s",
@@ -257,7 +253,7 @@ store_export(struct store *st, const struct store_filter *f,
 
 	if ((err = prep(st, sql, f, &s, e)) != DW_OK)
 		return err;
-	if (sqlite3_prepare_v2(((struct store_head *)st)->db, xsql, -1, &xs,
+	if (sqlite3_prepare_v2(store_sqlite_db(st), xsql, -1, &xs,
 	    NULL) != SQLITE_OK) {
 		sqlite3_finalize(s);
 		return dw_fail(e, DW_ESTORE, "store query failed");

@@ -18,6 +18,7 @@
 #include "base/buf.h"
 #include "migrations.h"
 #include "store.h"
+#include "store_sqlite.h"
 
 #define STORE_RAW_CHUNK	(1024 * 1024)
 #define STORE_BUSY_MS	10000
@@ -243,6 +244,12 @@ open_db(const char *path, bool ro, struct store **out, struct dw_error *e)
 fail:
 	store_close(st);
 	return err;
+}
+
+sqlite3 *
+store_sqlite_db(struct store *st)
+{
+	return st->db;
 }
 
 enum dw_err
