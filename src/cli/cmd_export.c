@@ -38,7 +38,8 @@ struct ectx {
 	bool		 csv;
 	struct buf	 b;
 	const char	*val[NFIELDS];
-	char		*own[NFIELDS];
+	char		*own[NFIELDS];	/* values fill() allocated */
+	char		 begin[32], end[32], pct[16], count[32];
 	uint64_t	 rows;
 };
 
@@ -127,55 +128,62 @@ join_reasons(const char *json, int idx)
 	return buf_steal(&b, NULL);
 }
 
+/* Sets field i to v, which fill() owns and on_row() frees. */
+static size_t
+own(struct ectx *x, size_t i, char *v)
+{
+	x->val[i] = x->own[i] = v;
+	return i + 1;
+}
+
 static void
 fill(struct ectx *x, const struct store_row *row)
 {
 	const struct agg_report *r = row->report;
 	const struct agg_record *c = row->record;
-	static char begin[32], end[32], pct[16], count[32];
 	bool spf = c->spf && strcmp(c->spf, "pass") == 0;
 	bool dkim = c->dkim && strcmp(c->dkim, "pass") == 0;
 	size_t i = 0;
 
-	cli_format_utc(r->begin, begin, sizeof(begin));
-	cli_format_utc(r->end, end, sizeof(end));
-	snprintf(pct, sizeof(pct), "%d", r->policy.pct);
-	snprintf(count, sizeof(count), "%" PRIu64, c->count);
+	cli_format_utc(r->begin, x->begin, sizeof(x->begin));
+	cli_format_utc(r->end, x->end, sizeof(x->end));
+	snprintf(x->pct, sizeof(x->pct), "%d", r->policy.pct);
+	snprintf(x->count, sizeof(x->count), "%" PRIu64, c->count);
 	memset(x->own, 0, sizeof(x->own));
 	x->val[i++] = agg_schema_name(r->schema);
 	x->val[i++] = r->org_name;
 	x->val[i++] = r->email;
 	x->val[i++] = r->extra_contact_info;
 	x->val[i++] = r->report_id;
-	x->val[i++] = begin;
-	x->val[i++] = end;
+	x->val[i++] = x->begin;
+	x->val[i++] = x->end;
 	x->val[i++] = row->errors;
 	x->val[i++] = r->policy.domain;
 	x->val[i++] = r->policy.adkim;
 	x->val[i++] = r->policy.aspf;
 	x->val[i++] = r->policy.p;
 	x->val[i++] = r->policy.sp;
-	x->val[i++] = r->policy.pct >= 0 ? pct : NULL;
+	x->val[i++] = r->policy.pct >= 0 ? x->pct : NULL;
 	x->val[i++] = r->policy.fo;
 	x->val[i++] = c->source_ip;
 	for (; i < 21; i++)	/* country .. type: enrichment, not yet */
 		x->val[i] = NULL;
-	x->val[i++] = count;
+	x->val[i++] = x->count;
 	x->val[i++] = spf ? "True" : "False";
 	x->val[i++] = dkim ? "True" : "False";
 	x->val[i++] = spf || dkim ? "True" : "False";
 	x->val[i++] = c->disposition;
-	x->val[i] = x->own[i] = join_reasons(row->reasons, 0), i++;
-	x->val[i] = x->own[i] = join_reasons(row->reasons, 1), i++;
+	i = own(x, i, join_reasons(row->reasons, 0));
+	i = own(x, i, join_reasons(row->reasons, 1));
 	x->val[i++] = c->envelope_from;
 	x->val[i++] = c->header_from;
 	x->val[i++] = c->envelope_to;
-	x->val[i] = x->own[i] = join_auth(c, AGG_AUTH_DKIM, 0), i++;
-	x->val[i] = x->own[i] = join_auth(c, AGG_AUTH_DKIM, 1), i++;
-	x->val[i] = x->own[i] = join_auth(c, AGG_AUTH_DKIM, 2), i++;
-	x->val[i] = x->own[i] = join_auth(c, AGG_AUTH_SPF, 0), i++;
-	x->val[i] = x->own[i] = join_auth(c, AGG_AUTH_SPF, 1), i++;
-	x->val[i] = x->own[i] = join_auth(c, AGG_AUTH_SPF, 2), i++;
+	i = own(x, i, join_auth(c, AGG_AUTH_DKIM, 0));
+	i = own(x, i, join_auth(c, AGG_AUTH_DKIM, 1));
+	i = own(x, i, join_auth(c, AGG_AUTH_DKIM, 2));
+	i = own(x, i, join_auth(c, AGG_AUTH_SPF, 0));
+	i = own(x, i, join_auth(c, AGG_AUTH_SPF, 1));
+	i = own(x, i, join_auth(c, AGG_AUTH_SPF, 2));
 }
 
 static enum dw_err
