@@ -41,7 +41,7 @@ struct ingest {
 	struct buf		 keep;		/* a document kept for repair */
 	const char		*unit;		/* name of the current unit */
 	const char		*doc;		/* and of its document */
-	uint64_t		 unit_new;	/* new reports in it */
+	struct ingest_stats	 at_unit;	/* stats when it began */
 };
 
 /* The parser's sink: forwards to the store, notes duplicates. */
@@ -337,7 +337,6 @@ on_doc(void *ctx, const struct doc *d, struct dw_error *e)
 	}
 	if (err == DW_OK) {
 		in->s.reports_new++;
-		in->unit_new++;
 		return DW_OK;
 	}
 	if (err == DW_EDUP) {
@@ -372,13 +371,13 @@ tee_free(struct rd *r)
 	(void)r;
 }
 
-/* Starts a unit; false when it is a duplicate or the store failed. */
+/* Starts a unit; *dup when its bytes are already stored. */
 static enum dw_err
 unit_begin(struct ingest *in, const uint8_t sha[32], uint64_t size,
     bool *dup, struct dw_error *e)
 {
 	*dup = false;
-	in->unit_new = 0;
+	in->at_unit = in->s;
 	in->s.inputs++;
 	in->s.bytes += size;
 	if (in->st == NULL)
@@ -405,11 +404,14 @@ unit_end(struct ingest *in, enum dw_err err, struct dw_error *ue,
 	}
 	if (err != DW_OK) {
 		/* A broken container: every report of the unit goes. */
-		in->s.reports_new -= in->unit_new;
-		in->unit_new = 0;
+		in->s.reports_new = in->at_unit.reports_new;
+		in->s.reports_dup = in->at_unit.reports_dup;
+		in->s.repaired = in->at_unit.repaired;
+		in->s.records = in->at_unit.records;
+		in->s.messages = in->at_unit.messages;
 		reject(in, NULL, ue);
 	}
-	commit = in->unit_new > 0;
+	commit = in->s.reports_new > in->at_unit.reports_new;
 	if (in->st != NULL) {
 		err = writer_unit_end(in->w, commit, e);
 		if (err != DW_OK)
