@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "dwtest.h"
+#include "dwtest_json.h"
 
 #include "base/arena.h"
 #include "record/dkim_key.h"
@@ -116,12 +117,6 @@ conformance_case(void **state)
 	n_passed++;
 }
 
-static void
-shared_absent(void **state)
-{
-	(void)state;
-	skip();
-}
 
 static const char *
 case_name(const char *id)
@@ -141,22 +136,14 @@ case_name(const char *id)
 static int
 run_conformance(void)
 {
-	char path[1024];
 	json_t *root, *cases, *c;
 	struct CMUnitTest *tests;
 	size_t i;
 	int rc;
 
-	snprintf(path, sizeof(path), "%s/conformance/dkim/"
-	    "key-record-cases.json", dwtest_shared());
-	root = json_load_file(path, JSON_REJECT_DUPLICATES, NULL);
-	if (root == NULL) {
-		const struct CMUnitTest none[] = {
-			cmocka_unit_test(shared_absent),
-		};
-		return cmocka_run_group_tests_name("dkim conformance", none,
-		    NULL, NULL);
-	}
+	root = dwtest_shared_json("conformance/dkim/key-record-cases.json");
+	if (root == NULL)
+		return dwtest_run_absent("dkim conformance");
 	cases = json_object_get(root, "cases");
 	n_cases = json_array_size(cases);
 	tests = calloc(n_cases, sizeof(*tests));

@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "dwtest.h"
+#include "dwtest_json.h"
 
 #include "base/arena.h"
 #include "record/dmarc_record.h"
@@ -169,17 +170,11 @@ conformance_case(void **state)
 	n_passed++;
 }
 
-static void
-shared_absent(void **state)
-{
-	(void)state;
-	skip();
-}
 
 static int
 run_conformance(void)
 {
-	char path[1024], *name;
+	char *name;
 	json_t *root, *cases, *c;
 	struct CMUnitTest *tests;
 	struct ccase *cc;
@@ -187,16 +182,9 @@ run_conformance(void)
 	size_t i;
 	int rc;
 
-	snprintf(path, sizeof(path), "%s/conformance/dmarc/records/"
-	    "record-cases.json", dwtest_shared());
-	root = json_load_file(path, JSON_REJECT_DUPLICATES, NULL);
-	if (root == NULL) {
-		const struct CMUnitTest none[] = {
-			cmocka_unit_test(shared_absent),
-		};
-		return cmocka_run_group_tests_name("dmarc conformance", none,
-		    NULL, NULL);
-	}
+	root = dwtest_shared_json("conformance/dmarc/records/record-cases.json");
+	if (root == NULL)
+		return dwtest_run_absent("dmarc conformance");
 	cases = json_object_get(root, "cases");
 	n_cases = json_array_size(cases);
 	tests = calloc(n_cases, sizeof(*tests));

@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "dwtest.h"
+#include "dwtest_json.h"
 
 #include "base/arena.h"
 #include "record/mtasts.h"
@@ -132,12 +133,6 @@ mx_case(void **state)
 	n_passed[2]++;
 }
 
-static void
-shared_absent(void **state)
-{
-	(void)state;
-	skip();
-}
 
 static void
 add_tests(struct CMUnitTest *tests, size_t *k, json_t *arr,
@@ -169,22 +164,14 @@ static int
 run_conformance(void)
 {
 	static const char *parts[] = { "records", "policies", "mx_matching" };
-	char path[1024];
 	json_t *root;
 	struct CMUnitTest *tests;
 	size_t i, k = 0, total = 0;
 	int rc;
 
-	snprintf(path, sizeof(path), "%s/conformance/mta-sts/cases.json",
-	    dwtest_shared());
-	root = json_load_file(path, JSON_REJECT_DUPLICATES, NULL);
-	if (root == NULL) {
-		const struct CMUnitTest none[] = {
-			cmocka_unit_test(shared_absent),
-		};
-		return cmocka_run_group_tests_name("mta-sts conformance",
-		    none, NULL, NULL);
-	}
+	root = dwtest_shared_json("conformance/mta-sts/cases.json");
+	if (root == NULL)
+		return dwtest_run_absent("mta-sts conformance");
 	for (i = 0; i < 3; i++) {
 		n_cases[i] = json_array_size(json_object_get(root, parts[i]));
 		total += n_cases[i];

@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "dwtest.h"
+#include "dwtest_json.h"
 
 #include "base/arena.h"
 #include "record/tlsrpt_record.h"
@@ -74,33 +75,20 @@ conformance_case(void **state)
 	n_passed++;
 }
 
-static void
-shared_absent(void **state)
-{
-	(void)state;
-	skip();
-}
 
 static int
 run_conformance(void)
 {
-	char path[1024], buf[256];
+	char buf[256];
 	json_t *root, *cases, *c;
 	struct CMUnitTest *tests;
 	const char *id;
 	size_t i;
 	int rc;
 
-	snprintf(path, sizeof(path), "%s/conformance/tlsrpt/"
-	    "record-cases.json", dwtest_shared());
-	root = json_load_file(path, JSON_REJECT_DUPLICATES, NULL);
-	if (root == NULL) {
-		const struct CMUnitTest none[] = {
-			cmocka_unit_test(shared_absent),
-		};
-		return cmocka_run_group_tests_name("tlsrpt conformance", none,
-		    NULL, NULL);
-	}
+	root = dwtest_shared_json("conformance/tlsrpt/record-cases.json");
+	if (root == NULL)
+		return dwtest_run_absent("tlsrpt conformance");
 	cases = json_object_get(root, "records");
 	n_cases = json_array_size(cases);
 	tests = calloc(n_cases, sizeof(*tests));
