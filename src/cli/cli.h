@@ -21,7 +21,7 @@
 struct cli {
 	const char	*progname;
 	const char	*db_path;	/* --db, else the default store path */
-	const char	*zone;		/* --zone FILE: answers from zone data */
+	const char	*zone;		/* --zone FILE: DNS from zone data */
 	const char	*resolver;	/* --resolver ADDR[@PORT] */
 	bool		 quiet;		/* --quiet: no progress, no chatter */
 };

@@ -103,7 +103,8 @@ main(int argc, char **argv)
 			c.quiet = true;
 			break;
 		case 'v':
-			lvl = lvl == LOG_LVL_WARN ? LOG_LVL_INFO : LOG_LVL_DEBUG;
+			lvl = lvl == LOG_LVL_WARN ? LOG_LVL_INFO :
+			    LOG_LVL_DEBUG;
 			break;
 		case 'V':
 			printf("dmarcward %s\n", DW_VERSION);

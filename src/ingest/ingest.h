@@ -30,7 +30,7 @@ struct ingest_stats {
 	uint64_t	 bytes;		/* raw bytes of those units */
 	uint64_t	 reports_new;
 	uint64_t	 reports_dup;	/* reports already stored */
-	uint64_t	 inputs_dup;	/* units whose bytes were already stored */
+	uint64_t	 inputs_dup;	/* units whose bytes were stored */
 	uint64_t	 rejected;	/* reports or units rejected */
 	uint64_t	 repaired;	/* stored after a bounded repair */
 	uint64_t	 records;	/* records of new reports */

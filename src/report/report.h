@@ -61,7 +61,7 @@ struct agg_report {
 	const char	*generator;	/* RFC 9990 */
 	int64_t		 begin;		/* UTC seconds since the epoch */
 	int64_t		 end;
-	const char	**errors;	/* report_metadata/error, nerrors of them */
+	const char	**errors;	/* report_metadata/error elements */
 	size_t		 nerrors;
 	struct agg_policy policy;
 	/*
@@ -99,7 +99,7 @@ struct agg_record {
 	const char	*header_from;
 	const char	*envelope_from;
 	const char	*envelope_to;
-	struct agg_auth	*auth;		/* DKIM results first, in document order */
+	struct agg_auth	*auth;		/* DKIM first, each in document order */
 	size_t		 nauth;
 	unsigned	 invalid;	/* AGG_INVALID_*: kept as sent */
 };
