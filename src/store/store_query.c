@@ -62,7 +62,7 @@ col_u64(sqlite3_stmt *s, int i)
 }
 
 enum dw_err
-store_summary(struct store *st, const struct store_filter *f,
+sq_summary(struct store *st, const struct store_filter *f,
     store_summary_cb cb, void *ctx, struct dw_error *e)
 {
 	static const char sql[] =
@@ -100,7 +100,7 @@ store_summary(struct store *st, const struct store_filter *f,
 }
 
 enum dw_err
-store_top_sources(struct store *st, const struct store_filter *f,
+sq_top_sources(struct store *st, const struct store_filter *f,
     bool failing, unsigned n, store_source_cb cb, void *ctx,
     struct dw_error *e)
 {
@@ -227,7 +227,7 @@ free_auth(struct agg_auth *au, const bool *owned, size_t n)
 }
 
 enum dw_err
-store_export(struct store *st, const struct store_filter *f,
+sq_export(struct store *st, const struct store_filter *f,
     store_row_cb cb, void *ctx, struct dw_error *e)
 {
 	static const char sql[] =

@@ -17,8 +17,12 @@
 
 #include "base/buf.h"
 #include "migrations.h"
-#include "store.h"
+#include "store_int.h"
 #include "store_sqlite.h"
+
+static void sq_close(struct store *);
+static enum dw_err sq_flush(struct store *, struct dw_error *);
+static const struct store_ops store_sqlite_ops;
 
 #define STORE_RAW_CHUNK	(1024 * 1024)
 #define STORE_BUSY_MS	10000
@@ -68,7 +72,8 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "(?,?,?,?,?,?,?,?)",
 };
 
-struct store {
+struct sq {
+	struct store	 base;		/* first: store.c finds the ops */
 	sqlite3		*db;
 	sqlite3_stmt	*st[S_COUNT];
 	bool		 in_unit;
@@ -91,7 +96,7 @@ struct store {
 };
 
 static enum dw_err
-sqlfail(struct store *st, int rc, struct dw_error *e, const char *what)
+sqlfail(struct sq *st, int rc, struct dw_error *e, const char *what)
 {
 	if (rc == SQLITE_FULL)
 		return dw_fail(e, DW_EFULL, "store full while %s: %s", what,
@@ -101,7 +106,7 @@ sqlfail(struct store *st, int rc, struct dw_error *e, const char *what)
 }
 
 static enum dw_err
-exec(struct store *st, const char *sql, struct dw_error *e)
+exec(struct sq *st, const char *sql, struct dw_error *e)
 {
 	int rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
 
@@ -121,7 +126,7 @@ bind_text(sqlite3_stmt *s, int i, const char *v)
 
 /* Steps a write statement to its end and resets it. */
 static enum dw_err
-step_done(struct store *st, sqlite3_stmt *s, struct dw_error *e,
+step_done(struct sq *st, sqlite3_stmt *s, struct dw_error *e,
     const char *what)
 {
 	int rc = sqlite3_step(s);
@@ -135,7 +140,7 @@ step_done(struct store *st, sqlite3_stmt *s, struct dw_error *e,
 
 /* Steps a query for one row; *found tells whether there was one. */
 static enum dw_err
-step_row(struct store *st, sqlite3_stmt *s, bool *found, int64_t *val,
+step_row(struct sq *st, sqlite3_stmt *s, bool *found, int64_t *val,
     struct dw_error *e, const char *what)
 {
 	int rc = sqlite3_step(s);
@@ -151,7 +156,7 @@ step_row(struct store *st, sqlite3_stmt *s, bool *found, int64_t *val,
 }
 
 static enum dw_err
-migrate(struct store *st, struct dw_error *e)
+migrate(struct sq *st, struct dw_error *e)
 {
 	sqlite3_stmt *s;
 	int64_t have = 0;
@@ -196,9 +201,9 @@ migrate(struct store *st, struct dw_error *e)
 }
 
 static enum dw_err
-open_db(const char *path, bool ro, struct store **out, struct dw_error *e)
+open_db(const char *path, bool ro, struct sq **out, struct dw_error *e)
 {
-	struct store *st;
+	struct sq *st;
 	enum dw_err err = DW_OK;
 	int rc, i;
 
@@ -206,6 +211,7 @@ open_db(const char *path, bool ro, struct store **out, struct dw_error *e)
 	st = calloc(1, sizeof(*st));
 	if (st == NULL)
 		return dw_fail(e, DW_ENOMEM, "out of memory");
+	st->base.ops = &store_sqlite_ops;
 	buf_init(&st->raw_in, STORE_RAW_CHUNK);
 	rc = sqlite3_open_v2(path, &st->db, ro ? SQLITE_OPEN_READONLY :
 	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
@@ -242,31 +248,33 @@ open_db(const char *path, bool ro, struct store **out, struct dw_error *e)
 	*out = st;
 	return DW_OK;
 fail:
-	store_close(st);
+	sq_close(&st->base);
 	return err;
 }
 
 sqlite3 *
 store_sqlite_db(struct store *st)
 {
-	return st->db;
+	return ((struct sq *)st)->db;
 }
 
 enum dw_err
-store_open(const char *path, struct store **out, struct dw_error *e)
+store_sqlite_open(const char *path, bool ro, struct store **out,
+    struct dw_error *e)
 {
-	return open_db(path, false, out, e);
+	struct sq *st;
+	enum dw_err err;
+
+	*out = NULL;
+	if ((err = open_db(path, ro, &st, e)) == DW_OK)
+		*out = &st->base;
+	return err;
 }
 
-enum dw_err
-store_open_ro(const char *path, struct store **out, struct dw_error *e)
+static void
+sq_close(struct store *base)
 {
-	return open_db(path, true, out, e);
-}
-
-void
-store_close(struct store *st)
-{
+	struct sq *st = (struct sq *)base;
 	int i;
 
 	if (st == NULL)
@@ -286,10 +294,11 @@ store_close(struct store *st)
 	free(st);
 }
 
-enum dw_err
-store_unit_begin(struct store *st, const char *name, const uint8_t sha[32],
+static enum dw_err
+sq_unit_begin(struct store *base, const char *name, const uint8_t sha[32],
     uint64_t size, bool *dup, struct dw_error *e)
 {
+	struct sq *st = (struct sq *)base;
 	sqlite3_stmt *s = st->st[S_UNIT_DUP];
 	enum dw_err err;
 
@@ -328,7 +337,7 @@ store_unit_begin(struct store *st, const char *name, const uint8_t sha[32],
 }
 
 static enum dw_err
-chunk_put(struct store *st, const void *p, size_t n, struct dw_error *e)
+chunk_put(struct sq *st, const void *p, size_t n, struct dw_error *e)
 {
 	sqlite3_stmt *s = st->st[S_CHUNK_INS];
 
@@ -340,7 +349,7 @@ chunk_put(struct store *st, const void *p, size_t n, struct dw_error *e)
 
 /* Deflates what raw_in holds (a whole stream across chunks). */
 static enum dw_err
-raw_flush(struct store *st, bool last, struct dw_error *e)
+raw_flush(struct sq *st, bool last, struct dw_error *e)
 {
 	size_t cap = deflateBound(&st->z, STORE_RAW_CHUNK) + 64, have;
 	enum dw_err err;
@@ -372,10 +381,11 @@ raw_flush(struct store *st, bool last, struct dw_error *e)
 	return DW_OK;
 }
 
-enum dw_err
-store_unit_raw(struct store *st, const void *p, size_t n,
+static enum dw_err
+sq_unit_raw(struct store *base, const void *p, size_t n,
     struct dw_error *e)
 {
+	struct sq *st = (struct sq *)base;
 	const unsigned char *q = p;
 	size_t room;
 	enum dw_err err;
@@ -409,9 +419,10 @@ store_unit_raw(struct store *st, const void *p, size_t n,
 	return DW_OK;
 }
 
-enum dw_err
-store_unit_end(struct store *st, bool commit, struct dw_error *e)
+static enum dw_err
+sq_unit_end(struct store *base, bool commit, struct dw_error *e)
 {
+	struct sq *st = (struct sq *)base;
 	enum dw_err err = DW_OK;
 	char sql[128];
 
@@ -437,7 +448,7 @@ store_unit_end(struct store *st, bool commit, struct dw_error *e)
 		if (++st->batch_units < STORE_BATCH_UNITS &&
 		    time(NULL) - st->batch_start < STORE_BATCH_SECONDS)
 			return DW_OK;
-		return store_flush(st, e);
+		return sq_flush(&st->base, e);
 	}
 	(void)exec(st, "ROLLBACK TO unit; RELEASE unit", NULL);
 	if (sqlite3_get_autocommit(st->db))
@@ -445,9 +456,10 @@ store_unit_end(struct store *st, bool commit, struct dw_error *e)
 	return err;
 }
 
-enum dw_err
-store_flush(struct store *st, struct dw_error *e)
+static enum dw_err
+sq_flush(struct store *base, struct dw_error *e)
 {
+	struct sq *st = (struct sq *)base;
 	if (!st->in_batch || st->in_unit)
 		return DW_OK;
 	st->in_batch = false;
@@ -472,7 +484,7 @@ errors_json(const struct agg_report *r)
 }
 
 static enum dw_err
-reporter_id(struct store *st, const struct agg_report *r, int64_t *id,
+reporter_id(struct sq *st, const struct agg_report *r, int64_t *id,
     struct dw_error *e)
 {
 	const char *mail = r->email != NULL ? r->email : "";
@@ -490,10 +502,11 @@ reporter_id(struct store *st, const struct agg_report *r, int64_t *id,
 	    "reporter");
 }
 
-enum dw_err
-store_report_begin(struct store *st, const struct agg_report *r, bool *dup,
+static enum dw_err
+sq_report_begin(struct store *base, const struct agg_report *r, bool *dup,
     struct dw_error *e)
 {
+	struct sq *st = (struct sq *)base;
 	sqlite3_stmt *s = st->st[S_REPORT_DUP];
 	const struct agg_policy *p = &r->policy;
 	int64_t rid = 0;
@@ -572,7 +585,7 @@ reasons_json(const struct agg_record *rec)
 
 /* The auth results beyond the first DKIM and first SPF one. */
 static enum dw_err
-extra_auth(struct store *st, int64_t id, const struct agg_record *rec,
+extra_auth(struct sq *st, int64_t id, const struct agg_record *rec,
     const struct agg_auth *d1, const struct agg_auth *s1, struct dw_error *e)
 {
 	sqlite3_stmt *s = st->st[S_AUTH_INS];
@@ -598,10 +611,11 @@ extra_auth(struct store *st, int64_t id, const struct agg_record *rec,
 	return DW_OK;
 }
 
-enum dw_err
-store_report_record(struct store *st, const struct agg_record *rec,
+static enum dw_err
+sq_report_record(struct store *base, const struct agg_record *rec,
     struct dw_error *e)
 {
+	struct sq *st = (struct sq *)base;
 	sqlite3_stmt *s = st->st[S_RECORD_INS];
 	const struct agg_auth *d1 = NULL, *s1 = NULL;
 	char *reasons;
@@ -648,10 +662,11 @@ store_report_record(struct store *st, const struct agg_record *rec,
 	    e);
 }
 
-enum dw_err
-store_report_end(struct store *st, bool commit, uint64_t records,
+static enum dw_err
+sq_report_end(struct store *base, bool commit, uint64_t records,
     uint64_t messages, struct dw_error *e)
 {
+	struct sq *st = (struct sq *)base;
 	sqlite3_stmt *s = st->st[S_REPORT_END];
 	enum dw_err err = DW_OK;
 
@@ -670,3 +685,18 @@ store_report_end(struct store *st, bool commit, uint64_t records,
 	(void)exec(st, "ROLLBACK TO report; RELEASE report", NULL);
 	return err;
 }
+
+static const struct store_ops store_sqlite_ops = {
+	.name = "sqlite",
+	.close = sq_close,
+	.unit_begin = sq_unit_begin,
+	.unit_raw = sq_unit_raw,
+	.unit_end = sq_unit_end,
+	.flush = sq_flush,
+	.report_begin = sq_report_begin,
+	.report_record = sq_report_record,
+	.report_end = sq_report_end,
+	.summary = sq_summary,
+	.top_sources = sq_top_sources,
+	.export = sq_export,
+};

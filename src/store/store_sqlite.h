@@ -7,9 +7,18 @@
 
 #include <sqlite3.h>
 
-struct store;
+#include "store.h"
 
 /* The connection of an open store (borrowed). */
 sqlite3 *store_sqlite_db(struct store *st);
+
+/* Queries (store_query.c), as in store.h. */
+enum dw_err sq_summary(struct store *st, const struct store_filter *f,
+    store_summary_cb cb, void *ctx, struct dw_error *e);
+enum dw_err sq_top_sources(struct store *st, const struct store_filter *f,
+    bool failing, unsigned n, store_source_cb cb, void *ctx,
+    struct dw_error *e);
+enum dw_err sq_export(struct store *st, const struct store_filter *f,
+    store_row_cb cb, void *ctx, struct dw_error *e);
 
 #endif

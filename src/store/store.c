@@ -1,0 +1,113 @@
+/*
+ * store.c: the store interface.  Picks the backend from the path and
+ * forwards every call to its ops (store_int.h).
+ */
+#include <string.h>
+
+#include "store_int.h"
+
+static bool
+is_pg_uri(const char *path)
+{
+	return strncmp(path, "postgresql://", 13) == 0 ||
+	    strncmp(path, "postgres://", 11) == 0;
+}
+
+static enum dw_err
+open_any(const char *path, bool ro, struct store **out, struct dw_error *e)
+{
+	*out = NULL;
+	if (path == NULL || *path == '\0')
+		return dw_fail(e, DW_EINVAL, "store path is empty");
+	if (is_pg_uri(path))
+		return dw_fail(e, DW_EUNSUPPORTED, "%s: this build has no "
+		    "PostgreSQL backend; use a file name for SQLite", path);
+	return store_sqlite_open(path, ro, out, e);
+}
+
+enum dw_err
+store_open(const char *path, struct store **out, struct dw_error *e)
+{
+	return open_any(path, false, out, e);
+}
+
+enum dw_err
+store_open_ro(const char *path, struct store **out, struct dw_error *e)
+{
+	return open_any(path, true, out, e);
+}
+
+void
+store_close(struct store *st)
+{
+	if (st != NULL)
+		st->ops->close(st);
+}
+
+enum dw_err
+store_unit_begin(struct store *st, const char *name,
+    const uint8_t sha256[32], uint64_t size, bool *dup, struct dw_error *e)
+{
+	return st->ops->unit_begin(st, name, sha256, size, dup, e);
+}
+
+enum dw_err
+store_unit_raw(struct store *st, const void *p, size_t n, struct dw_error *e)
+{
+	return st->ops->unit_raw(st, p, n, e);
+}
+
+enum dw_err
+store_unit_end(struct store *st, bool commit, struct dw_error *e)
+{
+	return st->ops->unit_end(st, commit, e);
+}
+
+enum dw_err
+store_flush(struct store *st, struct dw_error *e)
+{
+	return st->ops->flush(st, e);
+}
+
+enum dw_err
+store_report_begin(struct store *st, const struct agg_report *r, bool *dup,
+    struct dw_error *e)
+{
+	return st->ops->report_begin(st, r, dup, e);
+}
+
+enum dw_err
+store_report_record(struct store *st, const struct agg_record *rec,
+    struct dw_error *e)
+{
+	return st->ops->report_record(st, rec, e);
+}
+
+enum dw_err
+store_report_end(struct store *st, bool commit, uint64_t records,
+    uint64_t messages, struct dw_error *e)
+{
+	return st->ops->report_end(st, commit, records, messages, e);
+}
+
+enum dw_err
+store_summary(struct store *st, const struct store_filter *f,
+    store_summary_cb cb, void *ctx, struct dw_error *e)
+{
+	return st->ops->summary(st, f, cb, ctx, e);
+}
+
+enum dw_err
+store_top_sources(struct store *st, const struct store_filter *f,
+    bool failing, unsigned n, store_source_cb cb, void *ctx,
+    struct dw_error *e)
+{
+	return st->ops->top_sources(st, f, failing, n, cb, ctx, e);
+}
+
+enum dw_err
+store_export(struct store *st, const struct store_filter *f, store_row_cb cb,
+    void *ctx, struct dw_error *e)
+{
+	return st->ops->export(st, f, cb, ctx, e);
+}

@@ -1,0 +1,45 @@
+/*
+ * store_int.h: what a store backend implements.  Not for callers of the
+ * store: they use store.h, whose functions check nothing and forward to
+ * the ops of the backend that opened the store.
+ *
+ * A backend's handle starts with a struct store, so store.c can find the
+ * ops; the backend casts the handle back to its own type.
+ */
+#ifndef DW_STORE_INT_H
+#define DW_STORE_INT_H
+
+#include "store.h"
+
+struct store_ops {
+	const char	*name;
+	void	(*close)(struct store *);
+	enum dw_err (*unit_begin)(struct store *, const char *,
+	    const uint8_t [32], uint64_t, bool *, struct dw_error *);
+	enum dw_err (*unit_raw)(struct store *, const void *, size_t,
+	    struct dw_error *);
+	enum dw_err (*unit_end)(struct store *, bool, struct dw_error *);
+	enum dw_err (*flush)(struct store *, struct dw_error *);
+	enum dw_err (*report_begin)(struct store *, const struct agg_report *,
+	    bool *, struct dw_error *);
+	enum dw_err (*report_record)(struct store *,
+	    const struct agg_record *, struct dw_error *);
+	enum dw_err (*report_end)(struct store *, bool, uint64_t, uint64_t,
+	    struct dw_error *);
+	enum dw_err (*summary)(struct store *, const struct store_filter *,
+	    store_summary_cb, void *, struct dw_error *);
+	enum dw_err (*top_sources)(struct store *, const struct store_filter *,
+	    bool, unsigned, store_source_cb, void *, struct dw_error *);
+	enum dw_err (*export)(struct store *, const struct store_filter *,
+	    store_row_cb, void *, struct dw_error *);
+};
+
+struct store {
+	const struct store_ops	*ops;
+};
+
+/* The SQLite backend: path is a file name; ro opens an existing store. */
+enum dw_err store_sqlite_open(const char *path, bool ro, struct store **out,
+    struct dw_error *e);
+
+#endif
