@@ -36,7 +36,8 @@ struct ingest {
 	struct store		*st;
 	struct writer		*w;		/* the store, on its thread */
 	struct ingest_opts	 o;
-	struct ingest_stats	 s;
+	struct ingest_stats	 s;		/* what this thread counted */
+	struct ingest_stats	 view;		/* s + the writer's tally */
 	char			*iobuf;
 	struct buf		 keep;		/* a document kept for repair */
 	const char		*unit;		/* name of the current unit */
@@ -44,7 +45,7 @@ struct ingest {
 	struct ingest_stats	 at_unit;	/* stats when it began */
 };
 
-/* The parser's sink: forwards to the store, notes duplicates. */
+/* The parser's sink: forwards to the store. */
 struct sinkctx {
 	struct ingest	*in;
 	const char	*repairs;
@@ -109,19 +110,38 @@ ingest_free(struct ingest *in)
 	free(in);
 }
 
+/*
+ * What this thread counted, plus what the writer thread decided about the
+ * units it has finished: whether a unit or report was new or a duplicate
+ * is known only there.
+ */
 const struct ingest_stats *
-ingest_stats(const struct ingest *in)
+ingest_stats(struct ingest *in)
 {
-	return &in->s;
+	struct writer_tally t;
+
+	in->view = in->s;
+	if (in->w != NULL) {
+		writer_tally(in->w, &t);
+		in->view.inputs_dup += t.inputs_dup;
+		in->view.reports_new += t.reports_new;
+		in->view.reports_dup += t.reports_dup;
+		in->view.repaired += t.repaired;
+		in->view.records += t.records;
+		in->view.messages += t.messages;
+	}
+	return &in->view;
 }
 
 enum dw_err
 ingest_finish(struct ingest *in, struct dw_error *e)
 {
-	writer_free(in->w);
-	in->w = NULL;
+	enum dw_err err;
+
 	if (in->st == NULL)
 		return DW_OK;
+	if ((err = writer_drain(in->w, e)) != DW_OK)
+		return err;
 	return store_flush(in->st, e);
 }
 
@@ -145,7 +165,6 @@ sink_report(void *ctx, const struct agg_report *r)
 	struct sinkctx *sc = ctx;
 	struct agg_report copy;
 	enum dw_err err;
-	bool dup = false;
 
 	copy = *r;
 	copy.repairs = sc->repairs;
@@ -155,9 +174,7 @@ sink_report(void *ctx, const struct agg_report *r)
 			return DW_OK;
 		return sc->in->o.sink->report(sc->in->o.sink->ctx, &copy);
 	}
-	err = writer_report_begin(sc->in->w, &copy, &dup, &sc->se);
-	if (err == DW_OK && dup)
-		err = dw_fail(&sc->se, DW_EDUP, "report already stored");
+	err = writer_report_begin(sc->in->w, &copy, &sc->se);
 	if (err != DW_OK) {
 		sc->failed = true;
 		return err;
@@ -215,7 +232,7 @@ feed_rd(struct ingest *in, struct agg_xml *p, struct rd *rd, bool keep,
 		if (err != DW_OK || got == 0)
 			break;
 	}
-	if (err == DW_OK || !keep || is_fatal(err) || err == DW_EDUP)
+	if (err == DW_OK || !keep || is_fatal(err))
 		return err;
 	for (;;) {
 		if (rd_read(rd, in->iobuf, INGEST_IOBUF, &got, NULL) !=
@@ -231,8 +248,9 @@ feed_rd(struct ingest *in, struct agg_xml *p, struct rd *rd, bool keep,
 
 /*
  * Parses one document from the reader, or from mem when rd is NULL, into
- * the store.  Returns DW_OK when stored, DW_EDUP for a duplicate, another
- * code (with e set) when the document was rejected or the store failed.
+ * the store.  Returns DW_OK when it parsed whole (the writer decides
+ * whether it is new or a duplicate), another code (with e set) when the
+ * document was rejected or the store failed.
  */
 static enum dw_err
 parse_one(struct ingest *in, struct rd *rd, const char *mem, size_t memlen,
@@ -255,10 +273,10 @@ parse_one(struct ingest *in, struct rd *rd, const char *mem, size_t memlen,
 		err = feed_rd(in, p, rd, true, rdfail, &pe);
 	if (err == DW_OK) {
 		agg_xml_stats(p, &st);
-		if (in->st != NULL)
+		if (in->st != NULL) {
 			err = writer_report_end(in->w, true, st.records,
 			    st.messages, &pe);
-		if (err == DW_OK) {
+		} else {
 			in->s.records += st.records;
 			in->s.messages += st.messages;
 		}
@@ -288,7 +306,7 @@ parse_doc(struct ingest *in, const struct doc *d, bool *rdfail,
 
 	buf_reset(&in->keep);
 	err = parse_one(in, d->rd, NULL, 0, NULL, rdfail, e);
-	if (err == DW_OK || err == DW_EDUP || is_fatal(err) || *rdfail ||
+	if (err == DW_OK || is_fatal(err) || *rdfail ||
 	    err == DW_ELIMIT || in->keep.len == 0)
 		goto out;
 	buf_init(&fixed, AGG_REPAIR_MAX * 2);
@@ -298,10 +316,10 @@ parse_doc(struct ingest *in, const struct doc *d, bool *rdfail,
 		dw_error_clear(&re);
 		rerr = parse_one(in, NULL, fixed.data, fixed.len, note,
 		    rdfail, &re);
-		if (rerr == DW_OK || rerr == DW_EDUP || is_fatal(rerr)) {
+		if (rerr == DW_OK || is_fatal(rerr)) {
 			err = rerr;
 			*e = re;
-			if (rerr == DW_OK)
+			if (rerr == DW_OK && in->st == NULL)
 				in->s.repaired++;
 		}
 	}
@@ -336,11 +354,8 @@ on_doc(void *ctx, const struct doc *d, struct dw_error *e)
 		break;
 	}
 	if (err == DW_OK) {
-		in->s.reports_new++;
-		return DW_OK;
-	}
-	if (err == DW_EDUP) {
-		in->s.reports_dup++;
+		if (in->st == NULL)
+			in->s.reports_new++;
 		return DW_OK;
 	}
 	if (is_fatal(err) || rdfail) {
@@ -371,31 +386,36 @@ tee_free(struct rd *r)
 	(void)r;
 }
 
-/* Starts a unit; *dup when its bytes are already stored. */
+/*
+ * Starts a unit; *dup when its bytes are known to be stored already.  The
+ * writer checks again, for a unit still in its queue.
+ */
 static enum dw_err
 unit_begin(struct ingest *in, const uint8_t sha[32], uint64_t size,
     bool *dup, struct dw_error *e)
 {
+	enum dw_err err;
+
 	*dup = false;
 	in->at_unit = in->s;
 	in->s.inputs++;
 	in->s.bytes += size;
 	if (in->st == NULL)
 		return DW_OK;
-	return writer_unit_begin(in->w, in->unit, sha, size, dup, e);
+	if ((err = store_unit_known(in->st, sha, dup, e)) != DW_OK || *dup)
+		return err;
+	return writer_unit_begin(in->w, in->unit, sha, size, e);
 }
 
 /*
- * Finishes a unit after unpack returned err.  The unit is committed when
- * it brought at least one new report; otherwise it is rolled back, so a
- * rejected input leaves nothing behind.
+ * Finishes a unit after unpack returned err.  The writer keeps the unit
+ * when it brought at least one new report and rolls it back otherwise, so
+ * a rejected input leaves nothing behind.
  */
 static enum dw_err
 unit_end(struct ingest *in, enum dw_err err, struct dw_error *ue,
     struct dw_error *e)
 {
-	bool commit;
-
 	if (err != DW_OK && is_fatal(err)) {
 		if (in->st != NULL)
 			(void)writer_unit_end(in->w, false, NULL);
@@ -411,14 +431,11 @@ unit_end(struct ingest *in, enum dw_err err, struct dw_error *ue,
 		in->s.messages = in->at_unit.messages;
 		reject(in, NULL, ue);
 	}
-	commit = in->s.reports_new > in->at_unit.reports_new;
-	if (in->st != NULL) {
-		err = writer_unit_end(in->w, commit, e);
-		if (err != DW_OK)
-			return err;
-	}
+	if (in->st != NULL &&
+	    (err = writer_unit_end(in->w, err == DW_OK, e)) != DW_OK)
+		return err;
 	if (in->o.on_progress != NULL)
-		in->o.on_progress(in->o.ctx, &in->s);
+		in->o.on_progress(in->o.ctx, ingest_stats(in));
 	return DW_OK;
 }
 

@@ -90,7 +90,8 @@ enum dw_err ingest_mem(struct ingest *in, const char *name, const void *p,
  */
 enum dw_err ingest_finish(struct ingest *in, struct dw_error *e);
 
-const struct ingest_stats *ingest_stats(const struct ingest *in);
+/* The counts so far; after ingest_finish, the final ones. */
+const struct ingest_stats *ingest_stats(struct ingest *in);
 /* The document being parsed, for a sink that wants to name it. */
 const char *ingest_current_doc(const struct ingest *in);
 

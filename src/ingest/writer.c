@@ -3,14 +3,15 @@
  *
  * The producer (the parsing thread) appends operations to its current
  * chunk and hands full chunks over; the writer thread applies them in
- * order.  An operation is a one-byte code followed by its payload: records
- * are serialized (strings as length + bytes + NUL, so the writer can point
- * into the chunk without copying), synchronous operations carry pointers,
- * which stay valid because the producer waits for their result.  At most
- * WRITER_QUEUE chunks exist beyond the two in hand, so memory is bounded
- * and a slow store slows the parser down instead of growing a backlog.
+ * order.  An operation is a one-byte code followed by its payload, strings
+ * as length + bytes + NUL so the writer can point into the chunk without
+ * copying.  A report or record too large for a chunk goes by pointer
+ * (OP_SYNC), and the producer waits for that one.  At most WRITER_QUEUE
+ * chunks exist beyond the two in hand, so memory is bounded and a slow
+ * store slows the parser down instead of growing a backlog.
  */
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,7 @@
 
 enum wop {
 	OP_UNIT_BEGIN = 1, OP_RAW, OP_UNIT_END, OP_REPORT_BEGIN, OP_RECORD,
-	OP_RECORD_PTR, OP_REPORT_END, OP_QUIT,
+	OP_REPORT_END, OP_SYNC, OP_QUIT,
 };
 
 #define NULLSTR	UINT32_MAX
@@ -32,20 +33,10 @@ struct chunk {
 	char		 data[WRITER_CHUNK];
 };
 
-/* The arguments of a synchronous operation, by pointer. */
+/* An operation passed by pointer; the producer waits until it is done. */
 struct syncop {
-	const char		*name;
-	const uint8_t		*sha;
-	uint64_t		 size;
-	const struct agg_report	*report;
-	const struct agg_record	*record;
-	bool			 commit;
-	uint64_t		 records;
-	uint64_t		 messages;
-	/* results */
-	enum dw_err		 err;
-	bool			 dup;
-	struct dw_error		 e;
+	const struct agg_report	*report;	/* or */
+	const struct agg_record	*record;	/* or neither: a barrier */
 };
 
 struct writer {
@@ -60,11 +51,18 @@ struct writer {
 	unsigned		 nchunks;
 	struct chunk		*cur;		/* the producer's */
 	uint64_t		 posted, done;	/* synchronous operations */
-	_Atomic int		 sticky;	/* first async failure */
+	_Atomic int		 sticky;	/* the first store failure */
 	struct dw_error		 sticky_e;	/* under mu */
+	struct writer_tally	 tot;		/* under mu */
 	/* writer thread only */
+	struct writer_tally	 u;		/* the current unit's */
+	bool			 u_skip;	/* its bytes were stored */
+	bool			 r_live;	/* a report is being stored */
+	bool			 r_dup;		/* the report was stored */
+	bool			 r_repaired;
 	struct agg_auth		 auth[AGG_MAX_AUTH];
 	struct agg_reason	 reasons[AGG_MAX_REASONS];
+	const char		*errors[AGG_MAX_ERRORS];
 };
 
 static struct chunk *
@@ -92,14 +90,19 @@ chunk_get(struct writer *w)
 	return c;
 }
 
-/* Hands the current chunk to the writer and takes a fresh one. */
+/*
+ * Hands the current chunk to the writer and takes a fresh one.  When no
+ * fresh one can be had, the current chunk stays in hand, full.
+ */
 static enum dw_err
 flush(struct writer *w, struct dw_error *e)
 {
-	struct chunk *c = w->cur;
+	struct chunk *c = w->cur, *n;
 
 	if (c->len == 0)
 		return DW_OK;
+	if ((n = chunk_get(w)) == NULL)
+		return dw_fail(e, DW_ENOMEM, "out of memory");
 	pthread_mutex_lock(&w->mu);
 	if (w->qtail != NULL)
 		w->qtail->next = c;
@@ -108,9 +111,7 @@ flush(struct writer *w, struct dw_error *e)
 	w->qtail = c;
 	pthread_cond_signal(&w->cv_work);
 	pthread_mutex_unlock(&w->mu);
-	w->cur = chunk_get(w);
-	if (w->cur == NULL)
-		return dw_fail(e, DW_ENOMEM, "out of memory");
+	w->cur = n;
 	return DW_OK;
 }
 
@@ -250,6 +251,114 @@ get_record(struct writer *w, const char *p, struct agg_record *r)
 	return p;
 }
 
+static size_t
+report_size(const struct agg_report *r)
+{
+	size_t n = 1 + 4 + 8 + 8 + 4 + 4 + 1, i;
+	const struct agg_policy *p = &r->policy;
+
+	n += str_size(r->version) + str_size(r->org_name) +
+	    str_size(r->email) + str_size(r->extra_contact_info) +
+	    str_size(r->report_id) + str_size(r->generator) +
+	    str_size(r->repairs);
+	for (i = 0; i < r->nerrors; i++)
+		n += str_size(r->errors[i]);
+	n += str_size(p->domain) + str_size(p->adkim) + str_size(p->aspf) +
+	    str_size(p->p) + str_size(p->sp) + str_size(p->np) +
+	    str_size(p->fo) + str_size(p->testing) +
+	    str_size(p->discovery_method);
+	return n;
+}
+
+static void
+put_report(struct chunk *c, const struct agg_report *r)
+{
+	const struct agg_policy *p = &r->policy;
+	uint8_t op = OP_REPORT_BEGIN;
+	uint32_t n;
+	int32_t v;
+	size_t i;
+
+	put(c, &op, 1);
+	v = (int32_t)r->schema;
+	put(c, &v, 4);
+	put(c, &r->begin, 8);
+	put(c, &r->end, 8);
+	v = p->pct;
+	put(c, &v, 4);
+	put_str(c, r->version);
+	put_str(c, r->org_name);
+	put_str(c, r->email);
+	put_str(c, r->extra_contact_info);
+	put_str(c, r->report_id);
+	put_str(c, r->generator);
+	put_str(c, r->repairs);
+	put_str(c, p->domain);
+	put_str(c, p->adkim);
+	put_str(c, p->aspf);
+	put_str(c, p->p);
+	put_str(c, p->sp);
+	put_str(c, p->np);
+	put_str(c, p->fo);
+	put_str(c, p->testing);
+	put_str(c, p->discovery_method);
+	n = (uint32_t)r->nerrors;
+	put(c, &n, 4);
+	for (i = 0; i < r->nerrors; i++)
+		put_str(c, r->errors[i]);
+}
+
+static const char *
+get_report(struct writer *w, const char *p, struct agg_report *r)
+{
+	struct agg_policy *pol = &r->policy;
+	uint32_t n, i;
+	int32_t v;
+
+	memcpy(&v, p, 4);
+	r->schema = (enum agg_schema)v;
+	memcpy(&r->begin, p + 4, 8);
+	memcpy(&r->end, p + 12, 8);
+	memcpy(&v, p + 20, 4);
+	pol->pct = v;
+	p += 24;
+	r->version = get_str(&p);
+	r->org_name = get_str(&p);
+	r->email = get_str(&p);
+	r->extra_contact_info = get_str(&p);
+	r->report_id = get_str(&p);
+	r->generator = get_str(&p);
+	r->repairs = get_str(&p);
+	pol->domain = get_str(&p);
+	pol->adkim = get_str(&p);
+	pol->aspf = get_str(&p);
+	pol->p = get_str(&p);
+	pol->sp = get_str(&p);
+	pol->np = get_str(&p);
+	pol->fo = get_str(&p);
+	pol->testing = get_str(&p);
+	pol->discovery_method = get_str(&p);
+	memcpy(&n, p, 4);
+	p += 4;
+	for (i = 0; i < n; i++) {
+		if (i < AGG_MAX_ERRORS)
+			w->errors[i] = get_str(&p);
+		else
+			(void)get_str(&p);
+	}
+	r->errors = w->errors;
+	r->nerrors = n < AGG_MAX_ERRORS ? n : AGG_MAX_ERRORS;
+	return p;
+}
+
+/* ---- the writer thread ---------------------------------------------- */
+
+static bool
+live(struct writer *w)
+{
+	return atomic_load(&w->sticky) == DW_OK;
+}
+
 static void
 set_sticky(struct writer *w, enum dw_err err, const struct dw_error *e)
 {
@@ -261,85 +370,195 @@ set_sticky(struct writer *w, enum dw_err err, const struct dw_error *e)
 	pthread_mutex_unlock(&w->mu);
 }
 
-/* Applies one synchronous operation and wakes the producer. */
 static void
-do_sync(struct writer *w, uint8_t op, struct syncop *s)
+on_unit_begin(struct writer *w, const char *name, const uint8_t *sha,
+    uint64_t size)
 {
-	enum dw_err sticky = (enum dw_err)atomic_load(&w->sticky);
+	struct dw_error e;
+	enum dw_err err;
+	bool dup = false;
 
-	dw_error_clear(&s->e);
-	s->dup = false;
-	switch (op) {
-	case OP_UNIT_BEGIN:
-		s->err = store_unit_begin(w->st, s->name, s->sha, s->size,
-		    &s->dup, &s->e);
-		break;
-	case OP_UNIT_END:
-		s->err = store_unit_end(w->st, s->commit && sticky == DW_OK,
-		    &s->e);
-		break;
-	case OP_REPORT_BEGIN:
-		s->err = store_report_begin(w->st, s->report, &s->dup, &s->e);
-		break;
-	case OP_RECORD_PTR:
-		s->err = sticky != DW_OK ? DW_OK :
-		    store_report_record(w->st, s->record, &s->e);
-		break;
-	case OP_REPORT_END:
-		s->err = store_report_end(w->st, s->commit && sticky == DW_OK,
-		    s->records, s->messages, &s->e);
-		break;
+	memset(&w->u, 0, sizeof(w->u));
+	w->u_skip = true;
+	w->r_live = w->r_dup = false;
+	if (!live(w))
+		return;
+	if ((err = store_unit_begin(w->st, name, sha, size, &dup, &e)) !=
+	    DW_OK)
+		set_sticky(w, err, &e);
+	else if (dup)
+		w->u.inputs_dup = 1;
+	else
+		w->u_skip = false;
+}
+
+static void
+on_report_begin(struct writer *w, const struct agg_report *r)
+{
+	struct dw_error e;
+	enum dw_err err;
+	bool dup = false;
+
+	w->r_live = w->r_dup = false;
+	if (w->u_skip || !live(w))
+		return;
+	if ((err = store_report_begin(w->st, r, &dup, &e)) != DW_OK)
+		set_sticky(w, err, &e);
+	else if (dup)
+		w->r_dup = true;
+	else
+		w->r_live = true;
+	w->r_repaired = r->repairs != NULL;
+}
+
+static void
+on_record(struct writer *w, const struct agg_record *rec)
+{
+	struct dw_error e;
+	enum dw_err err;
+
+	if (w->r_live && live(w) &&
+	    (err = store_report_record(w->st, rec, &e)) != DW_OK)
+		set_sticky(w, err, &e);
+}
+
+static void
+on_report_end(struct writer *w, bool commit, uint64_t records,
+    uint64_t messages)
+{
+	struct dw_error e;
+	enum dw_err err;
+	bool keep = commit && live(w);
+
+	if (w->r_dup && commit)
+		w->u.reports_dup++;
+	if (w->r_live) {
+		err = store_report_end(w->st, keep, records, messages, &e);
+		if (err != DW_OK) {
+			set_sticky(w, err, &e);
+		} else if (keep) {
+			w->u.reports_new++;
+			w->u.records += records;
+			w->u.messages += messages;
+			w->u.repaired += w->r_repaired;
+		}
 	}
+	w->r_live = w->r_dup = false;
+}
+
+/* Keeps the unit when it brought a new report, and counts it. */
+static void
+on_unit_end(struct writer *w, bool ok)
+{
+	struct dw_error e;
+	enum dw_err err;
+	bool keep;
+
+	if (w->r_live)
+		on_report_end(w, false, 0, 0);
+	ok = ok && live(w);
+	if (!w->u_skip) {
+		keep = ok && w->u.reports_new > 0;
+		if ((err = store_unit_end(w->st, keep, &e)) != DW_OK) {
+			set_sticky(w, err, &e);
+			ok = false;
+		}
+	}
+	w->u_skip = true;
+	if (!ok)
+		return;
 	pthread_mutex_lock(&w->mu);
-	if (sticky != DW_OK && (op == OP_UNIT_END || op == OP_REPORT_END)) {
-		s->err = sticky;
-		s->e = w->sticky_e;
-		if (op == OP_UNIT_END)
-			atomic_store(&w->sticky, DW_OK);
-	}
+	w->tot.inputs_dup += w->u.inputs_dup;
+	w->tot.reports_new += w->u.reports_new;
+	w->tot.reports_dup += w->u.reports_dup;
+	w->tot.repaired += w->u.repaired;
+	w->tot.records += w->u.records;
+	w->tot.messages += w->u.messages;
+	pthread_mutex_unlock(&w->mu);
+}
+
+static void
+on_sync(struct writer *w, const struct syncop *s)
+{
+	if (s->report != NULL)
+		on_report_begin(w, s->report);
+	else if (s->record != NULL)
+		on_record(w, s->record);
+	pthread_mutex_lock(&w->mu);
 	w->done++;
 	pthread_cond_broadcast(&w->cv_done);
 	pthread_mutex_unlock(&w->mu);
+}
+
+static uint64_t
+get_u64(const char **p)
+{
+	uint64_t v;
+
+	memcpy(&v, *p, 8);
+	*p += 8;
+	return v;
 }
 
 /* Applies the operations of one chunk; false on OP_QUIT. */
 static bool
 apply(struct writer *w, const struct chunk *c)
 {
-	const char *p = c->data, *end = c->data + c->len;
+	const char *p = c->data, *end = c->data + c->len, *name;
+	const uint8_t *sha;
+	struct agg_report rep;
 	struct agg_record rec;
 	struct syncop *s;
 	struct dw_error e;
 	enum dw_err err;
-	uint8_t op;
+	uint64_t a, b;
+	uint8_t op, flag;
 	uint32_t n;
 
 	while (p < end) {
 		op = (uint8_t)*p++;
 		switch (op) {
+		case OP_UNIT_BEGIN:
+			sha = (const uint8_t *)p;
+			p += 32;
+			a = get_u64(&p);
+			name = get_str(&p);
+			on_unit_begin(w, name, sha, a);
+			break;
 		case OP_RAW:
 			memcpy(&n, p, 4);
 			p += 4;
-			if (atomic_load(&w->sticky) == DW_OK &&
+			if (!w->u_skip && live(w) &&
 			    (err = store_unit_raw(w->st, p, n, &e)) != DW_OK)
 				set_sticky(w, err, &e);
 			p += n;
 			break;
+		case OP_UNIT_END:
+			on_unit_end(w, *p++ != 0);
+			break;
+		case OP_REPORT_BEGIN:
+			memset(&rep, 0, sizeof(rep));
+			p = get_report(w, p, &rep);
+			on_report_begin(w, &rep);
+			break;
 		case OP_RECORD:
 			memset(&rec, 0, sizeof(rec));
 			p = get_record(w, p, &rec);
-			if (atomic_load(&w->sticky) == DW_OK &&
-			    (err = store_report_record(w->st, &rec, &e)) !=
-			    DW_OK)
-				set_sticky(w, err, &e);
+			on_record(w, &rec);
+			break;
+		case OP_REPORT_END:
+			flag = (uint8_t)*p++;
+			a = get_u64(&p);
+			b = get_u64(&p);
+			on_report_end(w, flag != 0, a, b);
+			break;
+		case OP_SYNC:
+			memcpy(&s, p, sizeof(s));
+			p += sizeof(s);
+			on_sync(w, s);
 			break;
 		case OP_QUIT:
 			return false;
-		default:
-			memcpy(&s, p, sizeof(s));
-			p += sizeof(s);
-			do_sync(w, op, s);
-			break;
 		}
 	}
 	return true;
@@ -371,6 +590,8 @@ writer_main(void *arg)
 	return NULL;
 }
 
+/* ---- the producer --------------------------------------------------- */
+
 enum dw_err
 writer_new(struct store *st, struct writer **out, struct dw_error *e)
 {
@@ -381,6 +602,7 @@ writer_new(struct store *st, struct writer **out, struct dw_error *e)
 	if (w == NULL)
 		return dw_fail(e, DW_ENOMEM, "out of memory");
 	w->st = st;
+	w->u_skip = true;
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->cv_work, NULL);
 	pthread_cond_init(&w->cv_space, NULL);
@@ -396,53 +618,6 @@ writer_new(struct store *st, struct writer **out, struct dw_error *e)
 	return DW_OK;
 }
 
-/* Queues a synchronous operation and waits for its result. */
-static enum dw_err
-sync_op(struct writer *w, uint8_t op, struct syncop *s, struct dw_error *e)
-{
-	uint64_t mine;
-	enum dw_err err;
-
-	if (w->cur->len + 1 + sizeof(s) > WRITER_CHUNK &&
-	    (err = flush(w, e)) != DW_OK)
-		return err;
-	put(w->cur, &op, 1);
-	put(w->cur, &s, sizeof(s));
-	mine = ++w->posted;
-	if ((err = flush(w, e)) != DW_OK)
-		return err;
-	pthread_mutex_lock(&w->mu);
-	while (w->done < mine)
-		pthread_cond_wait(&w->cv_done, &w->mu);
-	pthread_mutex_unlock(&w->mu);
-	if (s->err != DW_OK && e != NULL)
-		*e = s->e;
-	return s->err;
-}
-
-void
-writer_free(struct writer *w)
-{
-	uint8_t op = OP_QUIT;
-	struct chunk *c;
-
-	if (w == NULL)
-		return;
-	put(w->cur, &op, 1);
-	(void)flush(w, NULL);
-	pthread_join(w->th, NULL);
-	free(w->cur);
-	while ((c = w->freelist) != NULL) {
-		w->freelist = c->next;
-		free(c);
-	}
-	pthread_mutex_destroy(&w->mu);
-	pthread_cond_destroy(&w->cv_work);
-	pthread_cond_destroy(&w->cv_space);
-	pthread_cond_destroy(&w->cv_done);
-	free(w);
-}
-
 static enum dw_err
 sticky_err(struct writer *w, struct dw_error *e)
 {
@@ -456,16 +631,100 @@ sticky_err(struct writer *w, struct dw_error *e)
 	return err;
 }
 
-enum dw_err
-writer_unit_begin(struct writer *w, const char *name, const uint8_t sha[32],
-    uint64_t size, bool *dup, struct dw_error *e)
+/* Makes room for n bytes in the current chunk; n <= WRITER_CHUNK. */
+static enum dw_err
+room(struct writer *w, size_t n, struct dw_error *e)
 {
-	struct syncop s = { .name = name, .sha = sha, .size = size };
 	enum dw_err err;
 
-	err = sync_op(w, OP_UNIT_BEGIN, &s, e);
-	*dup = s.dup;
-	return err;
+	if ((err = sticky_err(w, e)) != DW_OK)
+		return err;
+	if (w->cur->len + n > WRITER_CHUNK)
+		return flush(w, e);
+	return DW_OK;
+}
+
+/* Queues an operation by pointer and waits until it is applied. */
+static enum dw_err
+sync_op(struct writer *w, struct syncop *s, struct dw_error *e)
+{
+	uint8_t op = OP_SYNC;
+	uint64_t mine;
+	enum dw_err err;
+
+	if ((err = room(w, 1 + sizeof(s), e)) != DW_OK)
+		return err;
+	put(w->cur, &op, 1);
+	put(w->cur, &s, sizeof(s));
+	mine = ++w->posted;
+	if ((err = flush(w, e)) != DW_OK)
+		return err;
+	pthread_mutex_lock(&w->mu);
+	while (w->done < mine)
+		pthread_cond_wait(&w->cv_done, &w->mu);
+	pthread_mutex_unlock(&w->mu);
+	return sticky_err(w, e);
+}
+
+enum dw_err
+writer_drain(struct writer *w, struct dw_error *e)
+{
+	struct syncop s = { NULL, NULL };
+
+	return sync_op(w, &s, e);
+}
+
+void
+writer_tally(struct writer *w, struct writer_tally *t)
+{
+	pthread_mutex_lock(&w->mu);
+	*t = w->tot;
+	pthread_mutex_unlock(&w->mu);
+}
+
+void
+writer_free(struct writer *w)
+{
+	uint8_t op = OP_QUIT;
+	struct chunk *c;
+
+	if (w == NULL)
+		return;
+	/* OP_QUIT must reach the writer: wait for memory if need be. */
+	while (w->cur->len + 1 > WRITER_CHUNK && flush(w, NULL) != DW_OK)
+		sched_yield();
+	put(w->cur, &op, 1);
+	while (flush(w, NULL) != DW_OK)
+		sched_yield();
+	pthread_join(w->th, NULL);
+	free(w->cur);
+	while ((c = w->freelist) != NULL) {
+		w->freelist = c->next;
+		free(c);
+	}
+	pthread_mutex_destroy(&w->mu);
+	pthread_cond_destroy(&w->cv_work);
+	pthread_cond_destroy(&w->cv_space);
+	pthread_cond_destroy(&w->cv_done);
+	free(w);
+}
+
+enum dw_err
+writer_unit_begin(struct writer *w, const char *name, const uint8_t sha[32],
+    uint64_t size, struct dw_error *e)
+{
+	uint8_t op = OP_UNIT_BEGIN;
+	enum dw_err err;
+
+	if (str_size(name) + 41 > WRITER_CHUNK)
+		return dw_fail(e, DW_ELIMIT, "input name too long");
+	if ((err = room(w, 41 + str_size(name), e)) != DW_OK)
+		return err;
+	put(w->cur, &op, 1);
+	put(w->cur, sha, 32);
+	put(w->cur, &size, 8);
+	put_str(w->cur, name);
+	return DW_OK;
 }
 
 enum dw_err
@@ -477,11 +736,8 @@ writer_unit_raw(struct writer *w, const void *p, size_t n,
 	uint8_t op = OP_RAW;
 	enum dw_err err;
 
-	if ((err = sticky_err(w, e)) != DW_OK)
-		return err;
 	while (n > 0) {
-		if (w->cur->len + 16 > WRITER_CHUNK &&
-		    (err = flush(w, e)) != DW_OK)
+		if ((err = room(w, 16, e)) != DW_OK)
 			return err;
 		part = (uint32_t)(WRITER_CHUNK - w->cur->len - 5);
 		if (part > n)
@@ -492,43 +748,53 @@ writer_unit_raw(struct writer *w, const void *p, size_t n,
 		q += part;
 		n -= part;
 	}
-	return DW_OK;
+	return sticky_err(w, e);
 }
 
 enum dw_err
-writer_unit_end(struct writer *w, bool commit, struct dw_error *e)
+writer_unit_end(struct writer *w, bool ok, struct dw_error *e)
 {
-	struct syncop s = { .commit = commit };
-
-	return sync_op(w, OP_UNIT_END, &s, e);
-}
-
-enum dw_err
-writer_report_begin(struct writer *w, const struct agg_report *r, bool *dup,
-    struct dw_error *e)
-{
-	struct syncop s = { .report = r };
+	uint8_t op[2] = { OP_UNIT_END, ok };
 	enum dw_err err;
 
-	err = sync_op(w, OP_REPORT_BEGIN, &s, e);
-	*dup = s.dup;
+	/* Even after a failure, so the writer rolls the unit back. */
+	err = room(w, 2, e);
+	if (err != DW_OK)
+		op[1] = false;
+	if (w->cur->len + 2 > WRITER_CHUNK)
+		(void)flush(w, NULL);
+	if (w->cur->len + 2 <= WRITER_CHUNK)
+		put(w->cur, op, 2);
 	return err;
+}
+
+enum dw_err
+writer_report_begin(struct writer *w, const struct agg_report *r,
+    struct dw_error *e)
+{
+	struct syncop s = { r, NULL };
+	size_t n = report_size(r);
+	enum dw_err err;
+
+	if (n > WRITER_CHUNK)
+		return sync_op(w, &s, e);
+	if ((err = room(w, n, e)) != DW_OK)
+		return err;
+	put_report(w->cur, r);
+	return DW_OK;
 }
 
 enum dw_err
 writer_report_record(struct writer *w, const struct agg_record *rec,
     struct dw_error *e)
 {
-	struct syncop s = { .record = rec };
-	size_t n;
+	struct syncop s = { NULL, rec };
+	size_t n = record_size(rec);
 	enum dw_err err;
 
-	if ((err = sticky_err(w, e)) != DW_OK)
-		return err;
-	n = record_size(rec);
 	if (n > WRITER_CHUNK)
-		return sync_op(w, OP_RECORD_PTR, &s, e);
-	if (w->cur->len + n > WRITER_CHUNK && (err = flush(w, e)) != DW_OK)
+		return sync_op(w, &s, e);
+	if ((err = room(w, n, e)) != DW_OK)
 		return err;
 	put_record(w->cur, rec);
 	return DW_OK;
@@ -538,8 +804,19 @@ enum dw_err
 writer_report_end(struct writer *w, bool commit, uint64_t records,
     uint64_t messages, struct dw_error *e)
 {
-	struct syncop s = { .commit = commit, .records = records,
-	    .messages = messages };
+	uint8_t op[2] = { OP_REPORT_END, commit };
+	enum dw_err err;
 
-	return sync_op(w, OP_REPORT_END, &s, e);
+	/* Even after a failure, so the writer drops the report. */
+	err = room(w, 18, e);
+	if (err != DW_OK)
+		op[1] = false;
+	if (w->cur->len + 18 > WRITER_CHUNK)
+		(void)flush(w, NULL);
+	if (w->cur->len + 18 <= WRITER_CHUNK) {
+		put(w->cur, op, 2);
+		put(w->cur, &records, 8);
+		put(w->cur, &messages, 8);
+	}
+	return err;
 }

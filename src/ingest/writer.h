@@ -1,14 +1,17 @@
 /*
  * writer.h: the store on a thread of its own, so parsing and storing run
- * on two cores.
+ * on two cores without waiting for each other.
  *
- * The calls mirror the store's unit and report API (store.h).  Those that
- * answer a question (is this unit or report a duplicate?) and those that
- * end something are synchronous: they wait for the writer thread and
- * return its result.  Raw bytes and records are copied into a bounded
- * queue and return at once; an error in one of them is sticky, returned by
- * every later call until the report or unit ends, so the parser stops
- * early and the synchronous end call reports it.
+ * The calls mirror the store's unit and report API (store.h), and none of
+ * them waits for the store: each is copied into a bounded queue and
+ * returns at once.  The writer thread decides what the parser cannot know
+ * in advance: a unit whose bytes are already stored is skipped, a report
+ * already stored is counted as a duplicate and its records are dropped,
+ * and a unit is kept only when it brought a new report.  What it decided
+ * is summed in a tally (writer_tally).
+ *
+ * A store failure is sticky: every later call returns it, and the caller
+ * stops.  writer_drain waits until everything queued is applied.
  *
  * Everything passed in is borrowed for the duration of the call only.
  * Only one thread may call a writer.
@@ -29,21 +32,35 @@
 struct store;
 struct writer;
 
+/* What the writer thread decided, over the units it finished. */
+struct writer_tally {
+	uint64_t	 inputs_dup;	/* units whose bytes were stored */
+	uint64_t	 reports_new;
+	uint64_t	 reports_dup;
+	uint64_t	 repaired;	/* new reports that needed a repair */
+	uint64_t	 records;	/* of new reports */
+	uint64_t	 messages;
+};
+
 /* st is borrowed and used only by the writer thread until writer_free. */
 enum dw_err writer_new(struct store *st, struct writer **out,
     struct dw_error *e);
-void writer_free(struct writer *w);	/* waits for the queue to drain */
+/* Waits until everything queued is applied; returns a store failure. */
+enum dw_err writer_drain(struct writer *w, struct dw_error *e);
+void writer_tally(struct writer *w, struct writer_tally *t);
+void writer_free(struct writer *w);	/* drains first; NULL is a no-op */
 
 enum dw_err writer_unit_begin(struct writer *w, const char *name,
-    const uint8_t sha256[32], uint64_t size, bool *dup, struct dw_error *e);
+    const uint8_t sha256[32], uint64_t size, struct dw_error *e);
 enum dw_err writer_unit_raw(struct writer *w, const void *p, size_t n,
     struct dw_error *e);
-enum dw_err writer_unit_end(struct writer *w, bool commit,
-    struct dw_error *e);
+/* ok false: the container broke, so every report of the unit goes. */
+enum dw_err writer_unit_end(struct writer *w, bool ok, struct dw_error *e);
 enum dw_err writer_report_begin(struct writer *w, const struct agg_report *r,
-    bool *dup, struct dw_error *e);
+    struct dw_error *e);
 enum dw_err writer_report_record(struct writer *w,
     const struct agg_record *rec, struct dw_error *e);
+/* commit false: the report failed to parse; what was queued goes. */
 enum dw_err writer_report_end(struct writer *w, bool commit,
     uint64_t records, uint64_t messages, struct dw_error *e);
 

@@ -52,6 +52,13 @@ store_unit_begin(struct store *st, const char *name,
 }
 
 enum dw_err
+store_unit_known(struct store *st, const uint8_t sha256[32], bool *known,
+    struct dw_error *e)
+{
+	return st->ops->unit_known(st, sha256, known, e);
+}
+
+enum dw_err
 store_unit_raw(struct store *st, const void *p, size_t n, struct dw_error *e)
 {
 	return st->ops->unit_raw(st, p, n, e);

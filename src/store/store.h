@@ -42,6 +42,14 @@ void store_close(struct store *st);	/* NULL is a no-op */
  */
 enum dw_err store_unit_begin(struct store *st, const char *name,
     const uint8_t sha256[32], uint64_t size, bool *dup, struct dw_error *e);
+/*
+ * Whether a completed or begun unit with this SHA-256 is stored: a quick
+ * check before an input is read, which unlike the others may be called
+ * from another thread than the one writing.  store_unit_begin still
+ * decides.
+ */
+enum dw_err store_unit_known(struct store *st, const uint8_t sha256[32],
+    bool *known, struct dw_error *e);
 /* Appends raw bytes of the unit; the store compresses them. */
 enum dw_err store_unit_raw(struct store *st, const void *p, size_t n,
     struct dw_error *e);

@@ -16,6 +16,8 @@ struct store_ops {
 	void	(*close)(struct store *);
 	enum dw_err (*unit_begin)(struct store *, const char *,
 	    const uint8_t [32], uint64_t, bool *, struct dw_error *);
+	enum dw_err (*unit_known)(struct store *, const uint8_t [32], bool *,
+	    struct dw_error *);
 	enum dw_err (*unit_raw)(struct store *, const void *, size_t,
 	    struct dw_error *);
 	enum dw_err (*unit_end)(struct store *, bool, struct dw_error *);

@@ -39,11 +39,12 @@ static const struct store_ops store_sqlite_ops;
 enum stmt {
 	S_UNIT_DUP, S_UNIT_INS, S_CHUNK_INS, S_REPORTER_INS, S_REPORTER_GET,
 	S_REPORT_DUP, S_REPORT_INS, S_REPORT_END, S_RECORD_INS, S_AUTH_INS,
-	S_COUNT
+	S_UNIT_KNOWN, S_COUNT
 };
 
 static const char *const stmt_sql[S_COUNT] = {
 	[S_UNIT_DUP] = "SELECT 1 FROM raw_inputs WHERE sha256 = ?",
+	[S_UNIT_KNOWN] = "SELECT 1 FROM raw_inputs WHERE sha256 = ?",
 	[S_UNIT_INS] = "INSERT INTO raw_inputs (name, sha256, size, received,"
 	    " encoding) VALUES (?, ?, ?, ?, 'deflate')",
 	[S_CHUNK_INS] = "INSERT INTO raw_chunks (input_id, seq, data) "
@@ -214,7 +215,8 @@ open_db(const char *path, bool ro, struct sq **out, struct dw_error *e)
 	st->base.ops = &store_sqlite_ops;
 	buf_init(&st->raw_in, STORE_RAW_CHUNK);
 	rc = sqlite3_open_v2(path, &st->db, ro ? SQLITE_OPEN_READONLY :
-	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+	    NULL);
 	if (rc != SQLITE_OK) {
 		if (ro && rc == SQLITE_CANTOPEN)
 			err = dw_fail(e, DW_ENOTFOUND, "no store at %s; run "
@@ -334,6 +336,25 @@ sq_unit_begin(struct store *base, const char *name, const uint8_t sha[32],
 	st->raw_seq = 0;
 	buf_reset(&st->raw_in);
 	return DW_OK;
+}
+
+/*
+ * Its own statement on the same connection, which is opened in serialized
+ * mode (SQLITE_OPEN_FULLMUTEX) so another thread may ask while the writer
+ * works; it sees the writer's uncommitted units too.
+ */
+static enum dw_err
+sq_unit_known(struct store *base, const uint8_t sha[32], bool *known,
+    struct dw_error *e)
+{
+	struct sq *st = (struct sq *)base;
+	sqlite3_stmt *s = st->st[S_UNIT_KNOWN];
+
+	*known = false;
+	if (s == NULL)
+		return DW_OK;
+	sqlite3_bind_blob(s, 1, sha, 32, SQLITE_STATIC);
+	return step_row(st, s, known, NULL, e, "unit lookup");
 }
 
 static enum dw_err
@@ -690,6 +711,7 @@ static const struct store_ops store_sqlite_ops = {
 	.name = "sqlite",
 	.close = sq_close,
 	.unit_begin = sq_unit_begin,
+	.unit_known = sq_unit_known,
 	.unit_raw = sq_unit_raw,
 	.unit_end = sq_unit_end,
 	.flush = sq_flush,
