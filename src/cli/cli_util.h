@@ -16,4 +16,11 @@ bool cli_parse_date(const char *s, int64_t *out);
 /* "YYYY-MM-DD HH:MM:SS" in UTC. */
 void cli_format_utc(int64_t t, char *out, size_t sz);
 
+/*
+ * Reads a secret (a password, a token) from path, or from standard input
+ * when path is "-": one line, the newline dropped, at most len - 1 bytes.
+ * False, with a message logged, when it cannot.
+ */
+bool cli_read_secret(const char *path, char *out, size_t len);
+
 #endif

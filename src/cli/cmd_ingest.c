@@ -13,16 +13,10 @@
 
 #include "base/log.h"
 #include "cli.h"
+#include "cli_ingest.h"
 #include "cli_util.h"
 #include "ingest/ingest.h"
 #include "store/store.h"
-
-struct ui {
-	bool		 tty;
-	bool		 json;
-	double		 last;
-	json_t		*rejections;
-};
 
 static void
 usage(FILE *fp)
@@ -41,11 +35,11 @@ usage(FILE *fp)
 	    "rejected,\n2 the store failed.\n");
 }
 
-static void
-on_reject(void *ctx, const char *input, const char *doc,
+void
+cli_ingest_on_reject(void *ctx, const char *input, const char *doc,
     const struct dw_error *e)
 {
-	struct ui *ui = ctx;
+	struct cli_ingest_ui *ui = ctx;
 	char in[512], d[512], msg[DW_ERRMSG_MAX * 4];
 
 	log_sanitize(in, sizeof(in), input);
@@ -64,10 +58,10 @@ on_reject(void *ctx, const char *input, const char *doc,
 		fprintf(stderr, "rejected %s: %s\n", in, msg);
 }
 
-static void
-on_progress(void *ctx, const struct ingest_stats *s)
+void
+cli_ingest_on_progress(void *ctx, const struct ingest_stats *s)
 {
-	struct ui *ui = ctx;
+	struct cli_ingest_ui *ui = ctx;
 	double t;
 
 	if (!ui->tty)
@@ -81,8 +75,26 @@ on_progress(void *ctx, const struct ingest_stats *s)
 	    s->records);
 }
 
-static void
-summary(const struct ui *ui, const struct ingest_stats *s, double secs)
+json_t *
+cli_ingest_json(const struct cli_ingest_ui *ui, const struct ingest_stats *s,
+    double secs)
+{
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f, "
+	    "s:O}", "inputs", (json_int_t)s->inputs,
+	    "inputs_duplicate", (json_int_t)s->inputs_dup,
+	    "bytes", (json_int_t)s->bytes,
+	    "reports_new", (json_int_t)s->reports_new,
+	    "reports_duplicate", (json_int_t)s->reports_dup,
+	    "rejected", (json_int_t)s->rejected,
+	    "repaired", (json_int_t)s->repaired,
+	    "records", (json_int_t)s->records,
+	    "messages", (json_int_t)s->messages, "seconds", secs,
+	    "rejections", ui->rejections);
+}
+
+void
+cli_ingest_summary(const struct cli_ingest_ui *ui,
+    const struct ingest_stats *s, double secs)
 {
 	json_t *j;
 
@@ -102,17 +114,7 @@ summary(const struct ui *ui, const struct ingest_stats *s, double secs)
 		    "seconds:  %.2f\n", s->records, s->messages, secs);
 		return;
 	}
-	j = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f, "
-	    "s:O}", "inputs", (json_int_t)s->inputs,
-	    "inputs_duplicate", (json_int_t)s->inputs_dup,
-	    "bytes", (json_int_t)s->bytes,
-	    "reports_new", (json_int_t)s->reports_new,
-	    "reports_duplicate", (json_int_t)s->reports_dup,
-	    "rejected", (json_int_t)s->rejected,
-	    "repaired", (json_int_t)s->repaired,
-	    "records", (json_int_t)s->records,
-	    "messages", (json_int_t)s->messages, "seconds", secs,
-	    "rejections", ui->rejections);
+	j = cli_ingest_json(ui, s, secs);
 	json_dumpf(j, stdout, JSON_INDENT(2) | JSON_ENSURE_ASCII);
 	putchar('\n');
 	json_decref(j);
@@ -129,7 +131,7 @@ run(struct cli *c, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ingest_opts o;
-	struct ui ui = { 0 };
+	struct cli_ingest_ui ui = { 0 };
 	struct store *st = NULL;
 	struct ingest *in = NULL;
 	struct dw_error e;
@@ -172,8 +174,8 @@ run(struct cli *c, int argc, char **argv)
 	ui.tty = !c->quiet && isatty(STDERR_FILENO);
 	if (ui.json)
 		ui.rejections = json_array();
-	o.on_reject = on_reject;
-	o.on_progress = on_progress;
+	o.on_reject = cli_ingest_on_reject;
+	o.on_progress = cli_ingest_on_progress;
 	o.ctx = &ui;
 	dw_error_clear(&e);
 	if (!o.parse_only && store_open(c->db_path, &st, &e) != DW_OK) {
@@ -196,7 +198,7 @@ run(struct cli *c, int argc, char **argv)
 		log_warnx("ingest stopped: %s: %s", dw_strerror(err), e.msg);
 		goto out;
 	}
-	summary(&ui, ingest_stats(in), cli_now() - t0);
+	cli_ingest_summary(&ui, ingest_stats(in), cli_now() - t0);
 	rc = ingest_stats(in)->rejected > 0 ? CLI_EXIT_FOUND : CLI_EXIT_OK;
 out:
 	ingest_free(in);

@@ -23,6 +23,7 @@ static const struct cli_cmd *const commands[] = {
 	&cli_cmd_report,
 	&cli_cmd_export,
 	&cli_cmd_spf,
+	&cli_cmd_fetch,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

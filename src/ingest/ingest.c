@@ -159,6 +159,15 @@ reject(struct ingest *in, const char *doc, const struct dw_error *e)
 		in->o.on_reject(in->o.ctx, in->unit, doc, e);
 }
 
+void
+ingest_reject(struct ingest *in, const char *name, const struct dw_error *e)
+{
+	in->unit = name;
+	in->doc = NULL;
+	in->s.inputs++;
+	reject(in, NULL, e);
+}
+
 static enum dw_err
 sink_report(void *ctx, const struct agg_report *r)
 {

@@ -85,10 +85,18 @@ enum dw_err ingest_mem(struct ingest *in, const char *name, const void *p,
     size_t n, struct dw_error *e);
 
 /*
- * Waits for the store to finish everything queued and commits it; call
- * once at the end.  Until it returns DW_OK nothing is known to be durable.
+ * Waits for the store to finish everything queued and commits it: until
+ * it returns DW_OK nothing is known to be durable.  Call it at the end, or
+ * whenever what was ingested so far must be durable; ingesting may go on.
  */
 enum dw_err ingest_finish(struct ingest *in, struct dw_error *e);
+
+/*
+ * Counts an input that could not even be read (e.g. a mailbox message
+ * over the size limit) as rejected, and tells the reject callback.
+ */
+void ingest_reject(struct ingest *in, const char *name,
+    const struct dw_error *e);
 
 /* The counts so far; after ingest_finish, the final ones. */
 const struct ingest_stats *ingest_stats(struct ingest *in);

@@ -98,6 +98,35 @@ store_report_end(struct store *st, bool commit, uint64_t records,
 }
 
 enum dw_err
+store_mailbox_get(struct store *st, const char *key, struct store_mailbox *m,
+    bool *found, struct dw_error *e)
+{
+	return st->ops->mailbox_get(st, key, m, found, e);
+}
+
+enum dw_err
+store_mailbox_put(struct store *st, const char *key,
+    const struct store_mailbox *m, const struct store_move *mv, size_t n,
+    struct dw_error *e)
+{
+	return st->ops->mailbox_put(st, key, m, mv, n, e);
+}
+
+enum dw_err
+store_mailbox_moves(struct store *st, const char *key, store_move_cb cb,
+    void *ctx, struct dw_error *e)
+{
+	return st->ops->mailbox_moves(st, key, cb, ctx, e);
+}
+
+enum dw_err
+store_mailbox_moved(struct store *st, const char *key, uint32_t uid,
+    struct dw_error *e)
+{
+	return st->ops->mailbox_moved(st, key, uid, e);
+}
+
+enum dw_err
 store_summary(struct store *st, const struct store_filter *f,
     store_summary_cb cb, void *ctx, struct dw_error *e)
 {

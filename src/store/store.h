@@ -75,6 +75,40 @@ enum dw_err store_report_record(struct store *st,
 enum dw_err store_report_end(struct store *st, bool commit,
     uint64_t records, uint64_t messages, struct dw_error *e);
 
+/* ---- mailboxes -------------------------------------------------------
+ *
+ * What a mailbox fetcher has taken, by a key naming the mailbox (its URL
+ * without credentials).  These run outside units: call them only when the
+ * store has no unit open and store_flush has made the reports durable.
+ */
+struct store_mailbox {
+	uint32_t	 uidvalidity;
+	uint32_t	 last_uid;	/* highest UID whose report is stored */
+	int64_t		 last_fetch;	/* UTC seconds */
+};
+/* A message whose report is stored, still to be moved to folder. */
+struct store_move {
+	uint32_t	 uid;
+	const char	*folder;
+};
+/* *found false (and *m zero) for a mailbox never polled. */
+enum dw_err store_mailbox_get(struct store *st, const char *key,
+    struct store_mailbox *m, bool *found, struct dw_error *e);
+/*
+ * Sets the mailbox's state and adds moves to make, in one transaction.  A
+ * new UIDVALIDITY drops the moves recorded under the old one.
+ */
+enum dw_err store_mailbox_put(struct store *st, const char *key,
+    const struct store_mailbox *m, const struct store_move *mv, size_t n,
+    struct dw_error *e);
+typedef enum dw_err (*store_move_cb)(void *ctx, const struct store_move *m);
+/* The moves still to make, by UID. */
+enum dw_err store_mailbox_moves(struct store *st, const char *key,
+    store_move_cb cb, void *ctx, struct dw_error *e);
+/* A move was made (or is moot): forget it. */
+enum dw_err store_mailbox_moved(struct store *st, const char *key,
+    uint32_t uid, struct dw_error *e);
+
 /* ---- queries ------------------------------------------------------- */
 
 /* Which reports a query covers: their date range overlaps [since, until). */

@@ -28,6 +28,15 @@ struct store_ops {
 	    const struct agg_record *, struct dw_error *);
 	enum dw_err (*report_end)(struct store *, bool, uint64_t, uint64_t,
 	    struct dw_error *);
+	enum dw_err (*mailbox_get)(struct store *, const char *,
+	    struct store_mailbox *, bool *, struct dw_error *);
+	enum dw_err (*mailbox_put)(struct store *, const char *,
+	    const struct store_mailbox *, const struct store_move *, size_t,
+	    struct dw_error *);
+	enum dw_err (*mailbox_moves)(struct store *, const char *,
+	    store_move_cb, void *, struct dw_error *);
+	enum dw_err (*mailbox_moved)(struct store *, const char *, uint32_t,
+	    struct dw_error *);
 	enum dw_err (*summary)(struct store *, const struct store_filter *,
 	    store_summary_cb, void *, struct dw_error *);
 	enum dw_err (*top_sources)(struct store *, const struct store_filter *,

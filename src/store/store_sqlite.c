@@ -261,6 +261,13 @@ store_sqlite_db(struct store *st)
 }
 
 enum dw_err
+store_sqlite_fail(struct store *st, int rc, struct dw_error *e,
+    const char *what)
+{
+	return sqlfail((struct sq *)st, rc, e, what);
+}
+
+enum dw_err
 store_sqlite_open(const char *path, bool ro, struct store **out,
     struct dw_error *e)
 {
@@ -718,6 +725,10 @@ static const struct store_ops store_sqlite_ops = {
 	.report_begin = sq_report_begin,
 	.report_record = sq_report_record,
 	.report_end = sq_report_end,
+	.mailbox_get = sq_mailbox_get,
+	.mailbox_put = sq_mailbox_put,
+	.mailbox_moves = sq_mailbox_moves,
+	.mailbox_moved = sq_mailbox_moved,
 	.summary = sq_summary,
 	.top_sources = sq_top_sources,
 	.export = sq_export,

@@ -11,6 +11,20 @@
 
 /* The connection of an open store (borrowed). */
 sqlite3 *store_sqlite_db(struct store *st);
+/* The error for SQLite code rc while doing what (DW_EFULL when full). */
+enum dw_err store_sqlite_fail(struct store *st, int rc, struct dw_error *e,
+    const char *what);
+
+/* Mailbox state (sqlite_mailbox.c), as in store.h. */
+enum dw_err sq_mailbox_get(struct store *st, const char *key,
+    struct store_mailbox *m, bool *found, struct dw_error *e);
+enum dw_err sq_mailbox_put(struct store *st, const char *key,
+    const struct store_mailbox *m, const struct store_move *mv, size_t n,
+    struct dw_error *e);
+enum dw_err sq_mailbox_moves(struct store *st, const char *key,
+    store_move_cb cb, void *ctx, struct dw_error *e);
+enum dw_err sq_mailbox_moved(struct store *st, const char *key, uint32_t uid,
+    struct dw_error *e);
 
 /* Queries (store_query.c), as in store.h. */
 enum dw_err sq_summary(struct store *st, const struct store_filter *f,
