@@ -2,7 +2,7 @@
  * cmd_export.c: dmarcward export -- one row per stored record, as CSV or
  * JSON lines, with parsedmarc's aggregate field names so its users can
  * move over.  CSV cells that a spreadsheet would run as a formula (a
- * leading = + - @ TAB or CR) get a leading ' (CWE-1236).
+ * leading = + - @ TAB or CR) get a leading ' (CWE-1236): base/csv.h.
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "base/buf.h"
+#include "base/csv.h"
 #include "base/log.h"
 #include "cli.h"
 #include "cli_util.h"
@@ -52,34 +53,6 @@ usage(FILE *fp)
 	    "YYYY-MM-DD] [-o FILE]\n\n"
 	    "Writes every stored record with its report, one per row, with "
 	    "parsedmarc's\naggregate field names.\n");
-}
-
-/* One CSV cell, RFC 4180 quoting, formulas neutralized. */
-enum dw_err
-cli_csv_cell(struct buf *b, const char *s);
-
-enum dw_err
-cli_csv_cell(struct buf *b, const char *s)
-{
-	bool quote;
-	enum dw_err err = DW_OK;
-
-	if (s == NULL)
-		s = "";
-	quote = strpbrk(s, ",\"\r\n") != NULL;
-	if (quote)
-		err = buf_putc(b, '"');
-	if (err == DW_OK && strchr("=+-@\t\r", s[0]) != NULL && s[0] != '\0')
-		err = buf_putc(b, '\'');
-	for (; err == DW_OK && *s != '\0'; s++) {
-		if (*s == '"')
-			err = buf_putc(b, '"');
-		if (err == DW_OK)
-			err = buf_putc(b, *s);
-	}
-	if (err == DW_OK && quote)
-		err = buf_putc(b, '"');
-	return err;
 }
 
 /* Joins one field of the auth results of one kind with ",". */
@@ -201,7 +174,7 @@ on_row(void *ctx, const struct store_row *row)
 			if (i > 0)
 				err = buf_putc(&x->b, ',');
 			if (err == DW_OK)
-				err = cli_csv_cell(&x->b, x->val[i]);
+				err = csv_cell(&x->b, x->val[i]);
 		}
 		if (err == DW_OK)
 			err = buf_puts(&x->b, "\r\n");
