@@ -179,7 +179,7 @@ run(struct cli *c, int argc, char **argv)
 	o.ctx = &ui;
 	dw_error_clear(&e);
 	if (!o.parse_only && store_open(c->db_path, &st, &e) != DW_OK) {
-		log_warnx("%s: %s", c->db_path, e.msg);
+		log_warnx("%s", e.msg);	/* names the store */
 		goto out;
 	}
 	in = ingest_new(st, &o);

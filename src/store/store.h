@@ -28,10 +28,19 @@
 
 struct store;
 
-/* path is a file name for SQLite ("postgresql://..." is reserved). */
+/*
+ * path is a file name for SQLite ("postgresql://..." is reserved).  Creates
+ * the store or brings its schema up to date.  A file that is not a store
+ * (not SQLite, or another program's database) or whose schema is newer
+ * than this program knows is refused, untouched; the error names path.
+ */
 enum dw_err store_open(const char *path, struct store **out,
     struct dw_error *e);
-/* Opens an existing store for reading only: DW_ENOTFOUND when absent. */
+/*
+ * Opens an existing store for reading only: DW_ENOTFOUND when there is
+ * none (no file, an empty or another program's database).  Its schema
+ * must be the one this program knows.
+ */
 enum dw_err store_open_ro(const char *path, struct store **out,
     struct dw_error *e);
 void store_close(struct store *st);	/* NULL is a no-op */

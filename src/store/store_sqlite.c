@@ -156,49 +156,135 @@ step_row(struct sq *st, sqlite3_stmt *s, bool *found, int64_t *val,
 	return DW_OK;
 }
 
+static int
+known_version(void)
+{
+	return store_nmigrations > 0 ?
+	    store_migrations[store_nmigrations - 1].version : 0;
+}
+
+/* One integer from sql, or the SQLite error. */
 static enum dw_err
-migrate(struct sq *st, struct dw_error *e)
+query_int(struct sq *st, const char *sql, int64_t *v, struct dw_error *e)
 {
 	sqlite3_stmt *s;
-	int64_t have = 0;
+	int rc;
+
+	*v = 0;
+	rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return sqlfail(st, rc, e, "reading the schema");
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sqlfail(st, rc, e, "reading the schema");
+	return DW_OK;
+}
+
+/*
+ * The schema version the file holds (0: an empty database) and whether
+ * this program can use it.  Read before anything is written, so a file
+ * that is not a store, or another program's database, is left untouched.
+ */
+static enum dw_err
+check_version(struct sq *st, bool ro, int64_t *have, struct dw_error *e)
+{
+	int64_t n;
+	enum dw_err err;
+
+	*have = 0;
+	if ((err = query_int(st, "SELECT count(*) FROM sqlite_master WHERE "
+	    "name = 'schema_version'", &n, e)) != DW_OK)
+		return err;
+	if (n == 0) {
+		if ((err = query_int(st, "SELECT count(*) FROM sqlite_master",
+		    &n, e)) != DW_OK)
+			return err;
+		if (n > 0)
+			return dw_fail(e, ro ? DW_ENOTFOUND : DW_ESTORE,
+			    "not a dmarcward store: an SQLite database of "
+			    "other tables, left as it is");
+		if (ro)
+			return dw_fail(e, DW_ENOTFOUND, "no store here yet; "
+			    "run dmarcward ingest first");
+		return DW_OK;
+	}
+	if ((err = query_int(st, "SELECT max(version) FROM schema_version",
+	    have, e)) != DW_OK)
+		return err;
+	if (*have > known_version())
+		return dw_fail(e, DW_ESTORE, "store schema version %lld is "
+		    "newer than this dmarcward knows (%d); upgrade dmarcward",
+		    (long long)*have, known_version());
+	if (ro && *have < known_version())
+		return dw_fail(e, DW_ESTORE, "store schema version %lld is "
+		    "older than this dmarcward (%d); run dmarcward ingest once "
+		    "to upgrade it", (long long)*have, known_version());
+	return DW_OK;
+}
+
+/* Applies every migration above version have, each in a transaction. */
+static enum dw_err
+migrate(struct sq *st, int64_t have, struct dw_error *e)
+{
 	size_t i;
 	enum dw_err err;
 	char sql[128];
 
 	err = exec(st, "CREATE TABLE IF NOT EXISTS schema_version "
 	    "(version INTEGER NOT NULL)", e);
-	if (err != DW_OK)
-		return err;
-	if (sqlite3_prepare_v2(st->db, "SELECT max(version) FROM "
-	    "schema_version", -1, &s, NULL) != SQLITE_OK)
-		return sqlfail(st, SQLITE_ERROR, e, "reading schema version");
-	if (sqlite3_step(s) == SQLITE_ROW)
-		have = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	if (store_nmigrations > 0 &&
-	    have > store_migrations[store_nmigrations - 1].version)
-		return dw_fail(e, DW_ESTORE, "store schema version %lld is "
-		    "newer than this dmarcward knows (%d); upgrade dmarcward",
-		    (long long)have,
-		    store_migrations[store_nmigrations - 1].version);
-	for (i = 0; i < store_nmigrations; i++) {
+	for (i = 0; err == DW_OK && i < store_nmigrations; i++) {
 		if (store_migrations[i].version <= have)
 			continue;
 		if ((err = exec(st, "BEGIN IMMEDIATE", e)) != DW_OK)
 			return err;
-		err = exec(st, store_migrations[i].sql, e);
+		/* Another process may have applied it meanwhile. */
+		err = query_int(st, "SELECT coalesce(max(version), 0) FROM "
+		    "schema_version", &have, e);
+		if (err == DW_OK && have >= store_migrations[i].version) {
+			err = exec(st, "COMMIT", e);
+			continue;
+		}
+		if (err == DW_OK)
+			err = exec(st, store_migrations[i].sql, e);
 		snprintf(sql, sizeof(sql), "INSERT INTO schema_version "
 		    "VALUES (%d)", store_migrations[i].version);
 		if (err == DW_OK)
 			err = exec(st, sql, e);
 		if (err == DW_OK)
 			err = exec(st, "COMMIT", e);
-		if (err != DW_OK) {
+		if (err != DW_OK)
 			(void)exec(st, "ROLLBACK", NULL);
-			return err;
-		}
+	}
+	return err;
+}
+
+static enum dw_err
+prepare_all(struct sq *st, struct dw_error *e)
+{
+	int i, rc;
+
+	for (i = 0; i < S_COUNT; i++) {
+		rc = sqlite3_prepare_v3(st->db, stmt_sql[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &st->st[i], NULL);
+		if (rc != SQLITE_OK)
+			return sqlfail(st, rc, e, "prepare");
 	}
 	return DW_OK;
+}
+
+/* Every error of opening names the file: "PATH: reason". */
+static enum dw_err
+open_fail(const char *path, enum dw_err err, struct dw_error *e)
+{
+	char why[DW_ERRMSG_MAX];
+
+	if (e == NULL)
+		return err;
+	memcpy(why, e->msg, sizeof(why));
+	return dw_fail(e, err, "%s: %s", path, why);
 }
 
 static enum dw_err
@@ -206,7 +292,8 @@ open_db(const char *path, bool ro, struct sq **out, struct dw_error *e)
 {
 	struct sq *st;
 	enum dw_err err = DW_OK;
-	int rc, i;
+	int64_t have;
+	int rc;
 
 	*out = NULL;
 	st = calloc(1, sizeof(*st));
@@ -219,39 +306,26 @@ open_db(const char *path, bool ro, struct sq **out, struct dw_error *e)
 	    NULL);
 	if (rc != SQLITE_OK) {
 		if (ro && rc == SQLITE_CANTOPEN)
-			err = dw_fail(e, DW_ENOTFOUND, "no store at %s; run "
-			    "dmarcward ingest first", path);
+			err = dw_fail(e, DW_ENOTFOUND, "no store here; run "
+			    "dmarcward ingest first");
 		else
-			err = dw_fail(e, DW_ESTORE, "cannot open %s: %s", path,
+			err = dw_fail(e, DW_ESTORE, "cannot open: %s",
 			    st->db ? sqlite3_errmsg(st->db) : "no memory");
 		goto fail;
 	}
 	sqlite3_busy_timeout(st->db, STORE_BUSY_MS);
-	if (!ro) {
-		if ((err = exec(st, "PRAGMA journal_mode = WAL", e)) ||
-		    (err = exec(st, "PRAGMA synchronous = NORMAL", e)) ||
-		    (err = exec(st, "PRAGMA foreign_keys = ON", e)) ||
-		    (err = migrate(st, e)))
-			goto fail;
-		for (i = 0; i < S_COUNT; i++) {
-			if (sqlite3_prepare_v3(st->db, stmt_sql[i], -1,
-			    SQLITE_PREPARE_PERSISTENT, &st->st[i], NULL) !=
-			    SQLITE_OK) {
-				err = sqlfail(st, SQLITE_ERROR, e, "prepare");
-				goto fail;
-			}
-		}
-	} else if (sqlite3_exec(st->db, "SELECT 1 FROM reports LIMIT 1",
-	    NULL, NULL, NULL) != SQLITE_OK) {
-		err = dw_fail(e, DW_ENOTFOUND, "%s is not a dmarcward store "
-		    "(%s)", path, sqlite3_errmsg(st->db));
+	if ((err = check_version(st, ro, &have, e)) != DW_OK)
 		goto fail;
-	}
+	if (!ro && ((err = exec(st, "PRAGMA journal_mode = WAL", e)) ||
+	    (err = exec(st, "PRAGMA synchronous = NORMAL", e)) ||
+	    (err = exec(st, "PRAGMA foreign_keys = ON", e)) ||
+	    (err = migrate(st, have, e)) || (err = prepare_all(st, e))))
+		goto fail;
 	*out = st;
 	return DW_OK;
 fail:
 	sq_close(&st->base);
-	return err;
+	return open_fail(path, err, e);
 }
 
 sqlite3 *
