@@ -39,7 +39,7 @@ enum dw_err store_open(const char *path, struct store **out,
 /*
  * Opens an existing store for reading only: DW_ENOTFOUND when there is
  * none (no file, an empty or another program's database).  Its schema
- * must be the one this program knows.
+ * must be the one this program knows.  Writes on it fail with DW_EINVAL.
  */
 enum dw_err store_open_ro(const char *path, struct store **out,
     struct dw_error *e);

@@ -77,6 +77,7 @@ struct sq {
 	struct store	 base;		/* first: store.c finds the ops */
 	sqlite3		*db;
 	sqlite3_stmt	*st[S_COUNT];
+	bool		 ro;		/* store_open_ro: no writes */
 	bool		 in_unit;
 	bool		 in_batch;
 	unsigned	 batch_units;
@@ -104,6 +105,22 @@ sqlfail(struct sq *st, int rc, struct dw_error *e, const char *what)
 		    sqlite3_errmsg(st->db));
 	return dw_fail(e, DW_ESTORE, "store: %s: %s", what,
 	    sqlite3_errmsg(st->db));
+}
+
+/*
+ * Writes go to an open unit whose transaction SQLite has not ended:
+ * after a failure that ended it, a write would otherwise commit alone.
+ */
+static enum dw_err
+unit_live(struct sq *st, struct dw_error *e)
+{
+	if (!st->in_unit)
+		return dw_fail(e, DW_EINVAL, "store: no input is being "
+		    "stored%s", st->ro ? " (the store is open read-only)" : "");
+	if (sqlite3_get_autocommit(st->db))
+		return dw_fail(e, DW_ESTORE, "store: this input was rolled "
+		    "back by an earlier error");
+	return DW_OK;
 }
 
 static enum dw_err
@@ -300,6 +317,7 @@ open_db(const char *path, bool ro, struct sq **out, struct dw_error *e)
 	if (st == NULL)
 		return dw_fail(e, DW_ENOMEM, "out of memory");
 	st->base.ops = &store_sqlite_ops;
+	st->ro = ro;
 	buf_init(&st->raw_in, STORE_RAW_CHUNK);
 	rc = sqlite3_open_v2(path, &st->db, ro ? SQLITE_OPEN_READONLY :
 	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
@@ -386,6 +404,11 @@ sq_unit_begin(struct store *base, const char *name, const uint8_t sha[32],
 	enum dw_err err;
 
 	*dup = false;
+	if (st->ro)
+		return dw_fail(e, DW_EINVAL, "store: open read-only");
+	if (st->in_unit)
+		return dw_fail(e, DW_EINVAL, "store: an input is already being "
+		    "stored");
 	sqlite3_bind_blob(s, 1, sha, 32, SQLITE_STATIC);
 	if ((err = step_row(st, s, dup, NULL, e, "unit lookup")) != DW_OK ||
 	    *dup)
@@ -492,6 +515,8 @@ sq_unit_raw(struct store *base, const void *p, size_t n,
 	size_t room;
 	enum dw_err err;
 
+	if ((err = unit_live(st, e)) != DW_OK)
+		return err;
 	if (!st->raw_started && n > 0) {
 		st->raw_started = true;
 		/* Already compressed (gzip, zip): kept as it came. */
@@ -530,7 +555,9 @@ sq_unit_end(struct store *base, bool commit, struct dw_error *e)
 
 	if (!st->in_unit)
 		return DW_OK;
-	if (commit && st->raw_started) {
+	if (commit)
+		err = unit_live(st, e);
+	if (commit && err == DW_OK && st->raw_started) {
 		err = raw_flush(st, true, e);
 		if (err == DW_OK && st->raw_identity) {
 			snprintf(sql, sizeof(sql), "UPDATE raw_inputs SET "
@@ -616,6 +643,11 @@ sq_report_begin(struct store *base, const struct agg_report *r, bool *dup,
 	enum dw_err err;
 
 	*dup = false;
+	if ((err = unit_live(st, e)) != DW_OK)
+		return err;
+	if (st->in_report)
+		return dw_fail(e, DW_EINVAL, "store: a report is already being "
+		    "stored");
 	bind_text(s, 1, r->org_name);
 	bind_text(s, 2, r->report_id);
 	bind_text(s, 3, p->domain);
@@ -724,6 +756,11 @@ sq_report_record(struct store *base, const struct agg_record *rec,
 	size_t i;
 	enum dw_err err;
 
+	if ((err = unit_live(st, e)) != DW_OK)
+		return err;
+	if (!st->in_report)
+		return dw_fail(e, DW_EINVAL, "store: no report is being "
+		    "stored");
 	for (i = 0; i < rec->nauth; i++) {
 		if (rec->auth[i].kind == AGG_AUTH_DKIM && d1 == NULL)
 			d1 = &rec->auth[i];
@@ -775,7 +812,7 @@ sq_report_end(struct store *base, bool commit, uint64_t records,
 	if (!st->in_report)
 		return DW_OK;
 	st->in_report = false;
-	if (commit) {
+	if (commit && (err = unit_live(st, e)) == DW_OK) {
 		sqlite3_bind_int64(s, 1, (sqlite3_int64)records);
 		sqlite3_bind_int64(s, 2, (sqlite3_int64)messages);
 		sqlite3_bind_int64(s, 3, st->report_id);
