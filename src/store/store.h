@@ -43,7 +43,11 @@ enum dw_err store_open(const char *path, struct store **out,
  */
 enum dw_err store_open_ro(const char *path, struct store **out,
     struct dw_error *e);
-void store_close(struct store *st);	/* NULL is a no-op */
+/*
+ * Commits what is kept and frees st (NULL is a no-op).  It cannot report
+ * a failure: writers call store_flush() first.
+ */
+void store_close(struct store *st);
 
 /*
  * Starts a unit.  When a completed unit with the same SHA-256 is already
@@ -66,6 +70,13 @@ enum dw_err store_unit_raw(struct store *st, const void *p, size_t n,
  * Keeps (commit true) or rolls back the whole unit.  Kept units are made
  * durable in batches: by the time store_flush() or store_close() returns,
  * every kept unit is committed.
+ *
+ * After a failure (DW_EFULL on a full disk, DW_ESTORE) the unit takes no
+ * more writes and is ended with commit false.  Such a failure may end the
+ * whole batch, as a crash would: then the units kept since the last
+ * commit are lost with it, and the error message says how many, so the
+ * caller does not count them as stored (ingesting them again stores
+ * them).
  */
 enum dw_err store_unit_end(struct store *st, bool commit,
     struct dw_error *e);

@@ -100,11 +100,28 @@ struct sq {
 static enum dw_err
 sqlfail(struct sq *st, int rc, struct dw_error *e, const char *what)
 {
-	if (rc == SQLITE_FULL)
-		return dw_fail(e, DW_EFULL, "store full while %s: %s", what,
+	enum dw_err code = rc == SQLITE_FULL ? DW_EFULL : DW_ESTORE;
+	const char *why = code == DW_EFULL ? "store full" : "store failed";
+	unsigned lost = st->batch_units;
+
+	if (!st->in_batch || !sqlite3_get_autocommit(st->db) || lost == 0) {
+		if (st->in_batch && sqlite3_get_autocommit(st->db))
+			st->in_batch = false;
+		return dw_fail(e, code, "%s while %s: %s", why, what,
 		    sqlite3_errmsg(st->db));
-	return dw_fail(e, DW_ESTORE, "store: %s: %s", what,
-	    sqlite3_errmsg(st->db));
+	}
+	/*
+	 * SQLite ended the whole transaction, as it does on a full disk, an
+	 * I/O error or no memory: the units kept since the last commit went
+	 * with it.  The caller is told, so they are not counted as stored;
+	 * ingesting those inputs again stores them.
+	 */
+	st->in_batch = false;
+	st->batch_units = 0;
+	return dw_fail(e, code, "%s while %s: %s; the %u input%s kept since "
+	    "the last commit %s rolled back with it and must be ingested "
+	    "again", why, what, sqlite3_errmsg(st->db), lost,
+	    lost == 1 ? "" : "s", lost == 1 ? "was" : "were");
 }
 
 /*
@@ -589,10 +606,17 @@ static enum dw_err
 sq_flush(struct store *base, struct dw_error *e)
 {
 	struct sq *st = (struct sq *)base;
+	enum dw_err err;
+
 	if (!st->in_batch || st->in_unit)
 		return DW_OK;
-	st->in_batch = false;
-	return exec(st, "COMMIT", e);
+	/* A COMMIT that fails may keep the transaction (busy) or end it. */
+	err = exec(st, "COMMIT", e);
+	if (sqlite3_get_autocommit(st->db)) {
+		st->in_batch = false;
+		st->batch_units = 0;
+	}
+	return err;
 }
 
 static char *
