@@ -203,7 +203,8 @@ row_auth(sqlite3_stmt *s, sqlite3_stmt *xs, int64_t id, struct agg_auth *au,
 			au[n].selector = txt(xs, 1) ? strdup(txt(xs, 1)) : NULL;
 			au[n].scope = txt(xs, 2) ? strdup(txt(xs, 2)) : NULL;
 			au[n].result = txt(xs, 3) ? strdup(txt(xs, 3)) : NULL;
-			au[n].human_result = NULL;
+			au[n].human_result = txt(xs, 4) ?
+			    strdup(txt(xs, 4)) : NULL;
 			owned[n] = true;
 			n++;
 		}
@@ -223,6 +224,7 @@ free_auth(struct agg_auth *au, const bool *owned, size_t n)
 		free((char *)au[i].selector);
 		free((char *)au[i].scope);
 		free((char *)au[i].result);
+		free((char *)au[i].human_result);
 	}
 }
 
@@ -240,8 +242,9 @@ sq_export(struct store *st, const struct store_filter *f,
 	    "c.spf_result, c.spf_human, c.nauth, c.envelope_to, c.reasons "
 	    "FROM reports r JOIN records c ON c.report_id = r.id WHERE "
 	    FILTER_SQL " ORDER BY r.date_begin, r.id, c.id";
-	static const char xsql[] = "SELECT domain, selector, scope, result "
-	    "FROM auth_results WHERE record_id = ? AND kind = ? ORDER BY seq";
+	static const char xsql[] = "SELECT domain, selector, scope, result, "
+	    "human_result FROM auth_results WHERE record_id = ? AND kind = ? "
+	    "ORDER BY seq";
 	struct agg_auth au[EXPORT_AUTH_MAX + 2];
 	bool owned[EXPORT_AUTH_MAX + 2];
 	struct agg_report rep;
