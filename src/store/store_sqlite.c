@@ -25,6 +25,13 @@ static enum dw_err sq_flush(struct store *, struct dw_error *);
 static const struct store_ops store_sqlite_ops;
 
 #define STORE_RAW_CHUNK	(1024 * 1024)
+/*
+ * The deflate output buffer, allocated once per store: one chunk's worth
+ * for the usual case.  Its size is fixed, never recomputed from the state
+ * of the stream (deflateBound grows once the stream has data); output
+ * that does not fit goes out in more chunks.
+ */
+#define STORE_ZOUT_CAP	((size_t)compressBound(STORE_RAW_CHUNK))
 #define STORE_BUSY_MS	10000
 /*
  * Units are savepoints inside a transaction that commits every
@@ -94,7 +101,7 @@ struct sq {
 	struct buf	 raw_in;
 	z_stream	 z;
 	bool		 z_live;
-	unsigned char	*zout;
+	unsigned char	*zout;		/* STORE_ZOUT_CAP bytes */
 };
 
 static enum dw_err
@@ -493,7 +500,7 @@ chunk_put(struct sq *st, const void *p, size_t n, struct dw_error *e)
 static enum dw_err
 raw_flush(struct sq *st, bool last, struct dw_error *e)
 {
-	size_t cap = deflateBound(&st->z, STORE_RAW_CHUNK) + 64, have;
+	size_t have;
 	enum dw_err err;
 	int zr;
 
@@ -504,17 +511,17 @@ raw_flush(struct sq *st, bool last, struct dw_error *e)
 		buf_reset(&st->raw_in);
 		return err;
 	}
-	if (st->zout == NULL && (st->zout = malloc(cap)) == NULL)
+	if (st->zout == NULL && (st->zout = malloc(STORE_ZOUT_CAP)) == NULL)
 		return dw_fail(e, DW_ENOMEM, "out of memory");
 	st->z.next_in = (unsigned char *)st->raw_in.data;
 	st->z.avail_in = (uInt)st->raw_in.len;
 	do {
 		st->z.next_out = st->zout;
-		st->z.avail_out = (uInt)cap;
+		st->z.avail_out = (uInt)STORE_ZOUT_CAP;
 		zr = deflate(&st->z, last ? Z_FINISH : Z_NO_FLUSH);
 		if (zr == Z_STREAM_ERROR)
 			return dw_fail(e, DW_ESTORE, "deflate failed");
-		have = cap - st->z.avail_out;
+		have = STORE_ZOUT_CAP - st->z.avail_out;
 		if (have > 0 && (err = chunk_put(st, st->zout, have, e)) !=
 		    DW_OK)
 			return err;
