@@ -4,7 +4,7 @@
 
 CC	?= cc
 BUILD	?= build
-PKGS	 = expat zlib libarchive gmime-3.0 sqlite3 libcrypto jansson libunbound yaml-0.1 libcurl
+PKGS	 = expat zlib libarchive gmime-3.0 sqlite3 libcrypto jansson libunbound yaml-0.1 libcurl inih libmicrohttpd
 TESTPKGS = cmocka
 
 OPT	?= -O2
@@ -27,7 +27,7 @@ endif
 
 FRONT_DIRS = src/cli src/web src/daemon
 LIB_SRCS  := $(filter-out $(addsuffix /%,$(FRONT_DIRS)),$(wildcard src/*/*.c))
-CLI_SRCS  := $(wildcard src/cli/*.c)
+CLI_SRCS  := $(wildcard src/cli/*.c src/daemon/*.c)
 MIGRATIONS := $(sort $(wildcard src/store/migrations/*.sql))
 GEN_SRCS  := $(BUILD)/gen/migrations.c
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o) $(GEN_SRCS:.c=.o)

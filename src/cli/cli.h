@@ -40,6 +40,7 @@ extern const struct cli_cmd cli_cmd_export;
 extern const struct cli_cmd cli_cmd_parse;
 extern const struct cli_cmd cli_cmd_spf;
 extern const struct cli_cmd cli_cmd_fetch;
+extern const struct cli_cmd cli_cmd_run;
 
 /* True when argv holds -h or --help before any "--". */
 bool cli_wants_help(int argc, char **argv);

@@ -1,10 +1,8 @@
 /* cli_util.c: small helpers shared by the commands. */
-#include <errno.h>
-#include <stdio.h>
-#include <string.h>
 #include <time.h>
 
 #include "base/log.h"
+#include "base/secret.h"
 #include "cli_util.h"
 
 double
@@ -39,30 +37,10 @@ cli_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 bool
 cli_read_secret(const char *path, char *out, size_t len)
 {
-	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
-	size_t n;
+	struct dw_error e;
 
-	if (fp == NULL) {
-		log_warnx("%s: %s", path, strerror(errno));
-		return false;
-	}
-	if (fgets(out, (int)len, fp) == NULL)
-		out[0] = '\0';
-	if (fp != stdin)
-		fclose(fp);
-	n = strlen(out);
-	if (n > 0 && out[n - 1] == '\n')
-		out[--n] = '\0';
-	else if (n == len - 1) {
-		log_warnx("%s: the secret is longer than %zu bytes", path,
-		    len - 1);
-		return false;
-	}
-	if (n > 0 && out[n - 1] == '\r')
-		out[--n] = '\0';
-	if (n == 0) {
-		log_warnx("%s: the secret is empty", path);
-		return false;
-	}
-	return true;
+	if (secret_read(path, out, len, &e) == DW_OK)
+		return true;
+	log_warnx("%s", e.msg);
+	return false;
 }

@@ -423,6 +423,9 @@ poll_box(struct imap *im, struct store *st, struct ingest *in,
 		goto out;
 	lim = im->o->max_messages ? im->o->max_messages : n;
 	for (i = 0; i < n && i < lim; i++) {
+		if (im->o->should_stop != NULL &&
+		    im->o->should_stop(im->o->stop_ctx))
+			break;
 		if ((err = take(im, in, uids[i], s, e)) != DW_OK)
 			break;
 		m.last_uid = uids[i];

@@ -38,6 +38,9 @@ struct imap_opts {
 	uint64_t	 max_message;	/* bytes; 0: IMAP_MAX_MESSAGE */
 	unsigned	 max_messages;	/* per poll; 0: no limit */
 	bool		 verbose;	/* curl's protocol trace to stderr */
+	/* Asked between messages; true ends the poll early (committed). */
+	bool		(*should_stop)(void *ctx);
+	void		*stop_ctx;
 };
 
 struct imap_stats {
