@@ -10,7 +10,6 @@
  * go to a header arena or a per-record arena that is reset for every
  * record, so memory stays flat whatever the report size.
  */
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +21,7 @@
 #include "base/buf.h"
 #include "dns/dns.h"
 #include "record/taglist.h"
+#include "ident.h"
 #include "agg_xml.h"
 
 #define NSSEP		'\n'	/* cannot occur in a namespace name */
@@ -311,39 +311,6 @@ canon(struct arena *a, const char *s, size_t n)
 	return dup_lower(a, s, n);
 }
 
-/*
- * Normalizes s[0..n) into out (DNS_NAME_MAX + 2 bytes) when it is a domain
- * name: dns_name_norm()'s lengths, and labels of letters, digits, '-',
- * '_' or UTF-8 that neither start nor end with '-'.
- */
-static bool
-domain_norm(char *s, size_t n, char *out, size_t outsz)
-{
-	size_t i;
-	char c = s[n];
-	enum dw_err err;
-
-	if (n > DNS_NAME_MAX + 1)
-		return false;
-	s[n] = '\0';
-	err = dns_name_norm(s, out, outsz);
-	s[n] = c;
-	if (err != DW_OK || out[0] == '-')
-		return false;
-	for (i = 0; out[i] != '\0'; i++) {
-		c = out[i];
-		if (c == '-' && (out[i + 1] == '.' || out[i + 1] == '\0'))
-			return false;
-		if (c == '.' && out[i + 1] == '-')
-			return false;
-		if (!((unsigned char)c >= 0x80 || (c >= 'a' && c <= 'z') ||
-		    (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-		    c == '.'))
-			return false;
-	}
-	return true;
-}
-
 /* An identifier: normalized when a domain name, else kept as sent. */
 static const char *
 ident(struct agg_xml *p, char *s, size_t n, unsigned flag)
@@ -352,32 +319,10 @@ ident(struct agg_xml *p, char *s, size_t n, unsigned flag)
 
 	if (n == 0)
 		return arena_strndup(p->ra, s, 0);
-	if (domain_norm(s, n, d, sizeof(d)))
+	if (ident_domain_norm(s, n, d, sizeof(d)))
 		return arena_strdup(p->ra, d);
 	p->rec.invalid |= flag;
 	return arena_strndup(p->ra, s, n);
-}
-
-/* The canonical form of an IP address in text, or false. */
-static bool
-ip_canon(const char *s, size_t n, char *out, size_t outsz)
-{
-	unsigned char a[16];
-	char tmp[64];
-
-	if (n == 0 || n >= sizeof(tmp))
-		return false;
-	memcpy(tmp, s, n);
-	tmp[n] = '\0';
-	if (memchr(tmp, ':', n) == NULL)
-		return inet_pton(AF_INET, tmp, a) == 1 &&
-		    inet_ntop(AF_INET, a, out, (socklen_t)outsz) != NULL;
-	if (inet_pton(AF_INET6, tmp, a) != 1)
-		return false;
-	if (memcmp(a, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12) == 0)
-		return inet_ntop(AF_INET, a + 12, out, (socklen_t)outsz) !=
-		    NULL;
-	return inet_ntop(AF_INET6, a, out, (socklen_t)outsz) != NULL;
 }
 
 static bool
@@ -636,7 +581,7 @@ head_text(struct agg_xml *p, unsigned id, char *s, size_t n)
 		pol->pct = (int)u;
 		return;
 	case E_PP_DOMAIN:
-		if (!domain_norm(s, n, dom, sizeof(dom)))
+		if (!ident_domain_norm(s, n, dom, sizeof(dom)))
 			return fail(p, DW_ESYNTAX, "policy_published: <domain> "
 			    "\"%s\" is not a domain name",
 			    quote(q, sizeof(q), s, n));
@@ -669,11 +614,11 @@ rec_text(struct agg_xml *p, unsigned id, char *s, size_t n)
 	struct agg_record *r = &p->rec;
 	struct agg_auth *a = p->cur_auth;
 	const char *v = NULL;
-	char ip[INET6_ADDRSTRLEN], q[80];
+	char ip[IDENT_IP_MAX], q[80];
 
 	switch (id) {
 	case E_SOURCE_IP:
-		if (!ip_canon(s, n, ip, sizeof(ip)))
+		if (!ident_ip_canon(s, n, ip, sizeof(ip)))
 			return failrec(p, DW_ESYNTAX, "<source_ip> \"%s\" is "
 			    "not an IP address", quote(q, sizeof(q), s, n));
 		v = r->source_ip = arena_strdup(p->ra, ip);
