@@ -1021,6 +1021,9 @@ phi_header_is_free_text(const char *name, size_t n)
 
 	if (phi_header_has_params(name, n))
 		return false;
+	/* X-MS-Exchange-Parent-Message-Id and the like: msg-id syntax */
+	if (n > 11 && strncasecmp(name + n - 11, "-Message-ID", 11) == 0)
+		return false;
 	return !name_in(name, n, structured);
 }
 

@@ -92,7 +92,8 @@ enum dw_err phi_redact(const char *s, size_t n, struct buf *out,
  * through phi_redact() before it is kept.  Every field is, except those
  * whose grammar holds no prose: trace and routing fields (Received,
  * Return-Path, Received-SPF, Authentication-Results, ARC-*), signatures
- * (DKIM-Signature), identifiers (Message-ID, In-Reply-To, References),
+ * (DKIM-Signature), identifiers (Message-ID and every name ending in
+ * "-Message-ID", In-Reply-To, References),
  * date fields (Date, Resent-Date), MIME framing (MIME-Version,
  * Content-Transfer-Encoding, Content-ID) and Thread-Index.  Subject,
  * Thread-Topic, Comments, Keywords, every address field (display names),
