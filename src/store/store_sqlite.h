@@ -15,6 +15,18 @@ sqlite3 *store_sqlite_db(struct store *st);
 enum dw_err store_sqlite_fail(struct store *st, int rc, struct dw_error *e,
     const char *what);
 
+/* The id of the unit being stored, or an error when none is open. */
+enum dw_err store_sqlite_unit(struct store *st, int64_t *id,
+    struct dw_error *e);
+
+/* Failure reports (sqlite_failure.c), as in store.h. */
+enum dw_err sq_failure_put(struct store *st, const struct failure_report *r,
+    bool *dup, struct dw_error *e);
+enum dw_err sq_failures(struct store *st, const struct store_filter *f,
+    store_failure_cb cb, void *ctx, struct dw_error *e);
+enum dw_err sq_failure_sample(struct store *st, int64_t id, struct buf *out,
+    struct dw_error *e);
+
 /* Mailbox state (sqlite_mailbox.c), as in store.h. */
 enum dw_err sq_mailbox_get(struct store *st, const char *key,
     struct store_mailbox *m, bool *found, struct dw_error *e);

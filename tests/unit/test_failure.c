@@ -21,29 +21,12 @@
 #include <jansson.h>
 
 #include "base/buf.h"
+#include "dwtest_file.h"
 #include "report/failure.h"
 #include "report/failure_json.h"
 
 #define DIR_FIX		"tests/reports/failure"
 #define FILE_MAX	((size_t)16 << 20)
-
-static bool
-slurp(const char *path, struct buf *b)
-{
-	char tmp[65536];
-	FILE *fp = fopen(path, "rb");
-	size_t n;
-	bool ok = true;
-
-	buf_init(b, FILE_MAX);
-	if (fp == NULL)
-		return false;
-	while ((n = fread(tmp, 1, sizeof(tmp), fp)) > 0)
-		if (buf_append(b, tmp, n) != DW_OK)
-			ok = false;
-	fclose(fp);
-	return ok;
-}
 
 /* Parses p[0..n) with lim (NULL: defaults); *j is its JSON when OK. */
 static enum dw_err
@@ -119,7 +102,7 @@ phi_strings(size_t *n)
 	char **v = NULL, *line, *save = NULL;
 
 	*n = 0;
-	assert_true(slurp(DIR_FIX "/phi-strings.txt", &b));
+	assert_true(dwtest_slurp(DIR_FIX "/phi-strings.txt", &b));
 	for (line = strtok_r(b.data, "\n", &save); line != NULL;
 	    line = strtok_r(NULL, "\n", &save)) {
 		v = realloc(v, (*n + 1) * sizeof(*v));
@@ -178,7 +161,7 @@ test_golden(void **state)
 	assert_true(n >= 5);
 	for (i = 0; i < n; i++) {
 		snprintf(path, sizeof(path), DIR_FIX "/%s", names[i]);
-		assert_true(slurp(path, &in));
+		assert_true(dwtest_slurp(path, &in));
 		if (parse(in.data, in.len, NULL, &got, &e) != DW_OK) {
 			printf("# %s: %s\n", names[i], e.msg);
 			bad++;
@@ -226,9 +209,9 @@ test_bad(void **state)
 	assert_true(n >= 8);
 	for (i = 0; i < n; i++) {
 		snprintf(path, sizeof(path), DIR_FIX "/bad/%s", names[i]);
-		assert_true(slurp(path, &in));
+		assert_true(dwtest_slurp(path, &in));
 		snprintf(path + strlen(path) - 4, 5, ".err");
-		assert_true(slurp(path, &want));
+		assert_true(dwtest_slurp(path, &want));
 		want.data[strcspn(want.data, "\n")] = '\0';
 		if (parse(in.data, in.len, NULL, NULL, &e) == DW_OK ||
 		    strstr(e.msg, want.data) == NULL) {
@@ -605,7 +588,7 @@ test_known_answer(void **state)
 		skip();
 	for (i = 0; i < n; i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-		assert_true(slurp(path, &in));
+		assert_true(dwtest_slurp(path, &in));
 		assert_int_equal(parse(in.data, in.len, NULL, &got, &e), DW_OK);
 		snprintf(path + strlen(path) - 4, 6, ".json");
 		want = json_load_file(path, 0, NULL);
@@ -638,7 +621,7 @@ test_parsedmarc(void **state)
 		skip();
 	for (i = 0; i < n; i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-		assert_true(slurp(path, &in));
+		assert_true(dwtest_slurp(path, &in));
 		if (parse(in.data, in.len, NULL, &got, &e) != DW_OK) {
 			printf("# %s: %s\n", names[i], e.msg);
 			bad++;
