@@ -41,6 +41,8 @@ extern const struct cli_cmd cli_cmd_parse;
 extern const struct cli_cmd cli_cmd_spf;
 extern const struct cli_cmd cli_cmd_fetch;
 extern const struct cli_cmd cli_cmd_run;
+extern const struct cli_cmd cli_cmd_failures;
+extern const struct cli_cmd cli_cmd_failure;
 
 /* True when argv holds -h or --help before any "--". */
 bool cli_wants_help(int argc, char **argv);

@@ -23,4 +23,11 @@ void cli_format_utc(int64_t t, char *out, size_t sz);
  */
 bool cli_read_secret(const char *path, char *out, size_t len);
 
+/*
+ * Reads a failure report sample key file (seal.h) into key (32 bytes).
+ * A secret key file that others can read is refused.  False, with a
+ * message logged, when it cannot.
+ */
+bool cli_read_sample_key(const char *path, bool secret, uint8_t *key);
+
 #endif

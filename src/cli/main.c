@@ -25,6 +25,8 @@ static const struct cli_cmd *const commands[] = {
 	&cli_cmd_spf,
 	&cli_cmd_fetch,
 	&cli_cmd_run,
+	&cli_cmd_failures,
+	&cli_cmd_failure,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
