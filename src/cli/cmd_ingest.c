@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "cli_ingest.h"
 #include "cli_util.h"
+#include "crypto/seal.h"
 #include "ingest/ingest.h"
 #include "store/store.h"
 
@@ -23,14 +24,20 @@ usage(FILE *fp)
 {
 	fprintf(fp,
 	    "usage: dmarcward [--db PATH] ingest [--json] [--max-size MIB] "
-	    "[--parse-only] PATH...\n\n"
-	    "Stores the DMARC aggregate reports found in files, folders "
-	    "(recursively),\nmbox files and Maildir folders: XML, gzip, zip "
-	    "or MIME messages.\n\n"
+	    "[--parse-only]\n                 [--keep-samples --sample-key "
+	    "PUBKEYFILE] PATH...\n\n"
+	    "Stores the DMARC aggregate and failure reports found in files, "
+	    "folders\n(recursively), mbox files and Maildir folders: XML, "
+	    "gzip, zip or MIME\nmessages.  Failure reports are kept with PHI "
+	    "redacted and without the\noriginal message.\n\n"
 	    "  --json           print the summary as JSON\n"
 	    "  --max-size MIB   decompressed size cap per report "
 	    "(default 64)\n"
-	    "  --parse-only     parse and count, store nothing\n\n"
+	    "  --parse-only     parse and count, store nothing\n"
+	    "  --keep-samples --sample-key PUBKEYFILE\n"
+	    "                   also keep each failure report message, sealed "
+	    "to this\n                   public key (dmarcward failure "
+	    "keygen)\n\n"
 	    "Exit status: 0 all stored or duplicate, 1 something was "
 	    "rejected,\n2 the store failed.\n");
 }
@@ -79,8 +86,8 @@ json_t *
 cli_ingest_json(const struct cli_ingest_ui *ui, const struct ingest_stats *s,
     double secs)
 {
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f, "
-	    "s:O}", "inputs", (json_int_t)s->inputs,
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
+	    "s:I, s:f, s:O}", "inputs", (json_int_t)s->inputs,
 	    "inputs_duplicate", (json_int_t)s->inputs_dup,
 	    "bytes", (json_int_t)s->bytes,
 	    "reports_new", (json_int_t)s->reports_new,
@@ -88,8 +95,10 @@ cli_ingest_json(const struct cli_ingest_ui *ui, const struct ingest_stats *s,
 	    "rejected", (json_int_t)s->rejected,
 	    "repaired", (json_int_t)s->repaired,
 	    "records", (json_int_t)s->records,
-	    "messages", (json_int_t)s->messages, "seconds", secs,
-	    "rejections", ui->rejections);
+	    "messages", (json_int_t)s->messages,
+	    "failures_new", (json_int_t)s->failures_new,
+	    "failures_duplicate", (json_int_t)s->failures_dup,
+	    "seconds", secs, "rejections", ui->rejections);
 }
 
 void
@@ -110,8 +119,12 @@ cli_ingest_summary(const struct cli_ingest_ui *ui,
 		    s->rejected);
 		if (s->repaired > 0)
 			printf(", %" PRIu64 " repaired", s->repaired);
-		printf("\nrecords:  %" PRIu64 " (%" PRIu64 " messages)\n"
-		    "seconds:  %.2f\n", s->records, s->messages, secs);
+		printf("\nrecords:  %" PRIu64 " (%" PRIu64 " messages)\n",
+		    s->records, s->messages);
+		if (s->failures_new > 0 || s->failures_dup > 0)
+			printf("failures: %" PRIu64 " new, %" PRIu64
+			    " duplicate\n", s->failures_new, s->failures_dup);
+		printf("seconds:  %.2f\n", secs);
 		return;
 	}
 	j = cli_ingest_json(ui, s, secs);
@@ -127,9 +140,14 @@ run(struct cli *c, int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "max-size", required_argument, NULL, 'm' },
 		{ "parse-only", no_argument, NULL, 'p' },
+		{ "keep-samples", no_argument, NULL, 'k' },
+		{ "sample-key", required_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	uint8_t pk[SEAL_KEY_BYTES];
+	const char *keyfile = NULL;
+	bool keep = false;
 	struct ingest_opts o;
 	struct cli_ingest_ui ui = { 0 };
 	struct store *st = NULL;
@@ -159,6 +177,12 @@ run(struct cli *c, int argc, char **argv)
 		case 'p':
 			o.parse_only = true;
 			break;
+		case 'k':
+			keep = true;
+			break;
+		case 'K':
+			keyfile = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return CLI_EXIT_OK;
@@ -171,6 +195,15 @@ run(struct cli *c, int argc, char **argv)
 		usage(stderr);
 		return CLI_EXIT_FAIL;
 	}
+	/* Keeping samples is asked for explicitly, with the key to seal to. */
+	if (keep != (keyfile != NULL)) {
+		log_warnx("--keep-samples and --sample-key PUBKEYFILE go "
+		    "together");
+		return CLI_EXIT_FAIL;
+	}
+	if (keep && !cli_read_sample_key(keyfile, false, pk))
+		return CLI_EXIT_FAIL;
+	o.sample_key = keep ? pk : NULL;
 	ui.tty = !c->quiet && isatty(STDERR_FILENO);
 	if (ui.json)
 		ui.rejections = json_array();
@@ -208,6 +241,6 @@ out:
 }
 
 const struct cli_cmd cli_cmd_ingest = {
-	"ingest", "store DMARC aggregate reports from files, folders, "
-	    "mailboxes", run
+	"ingest", "store DMARC aggregate and failure reports from files, "
+	    "folders, mailboxes", run
 };

@@ -12,6 +12,13 @@
  * Reports that fail to parse are retried once after a bounded repair of a
  * fault real reporters are known to send (agg_repair()), and stored with a
  * note of what was repaired.
+ *
+ * A message that is a DMARC failure report (failure.h) is its own unit,
+ * parsed whole before the unit begins: such a unit keeps no plain raw
+ * bytes, since they hold someone else's e-mail, only a sealed box of them
+ * when sample_key is set (seal.h), and its name is stored with PHI
+ * patterns redacted.  Message files up to FAILURE_MAX_MESSAGE bytes are
+ * read whole for this.
  */
 #ifndef DW_INGEST_H
 #define DW_INGEST_H
@@ -35,6 +42,8 @@ struct ingest_stats {
 	uint64_t	 repaired;	/* stored after a bounded repair */
 	uint64_t	 records;	/* records of new reports */
 	uint64_t	 messages;	/* sum of their counts */
+	uint64_t	 failures_new;	/* failure reports */
+	uint64_t	 failures_dup;
 };
 
 /*
@@ -58,6 +67,11 @@ struct ingest_opts {
 	 */
 	const struct agg_sink	*sink;
 	void			(*sink_end)(void *ctx, bool ok);
+	/*
+	 * The public key (SEAL_KEY_BYTES, borrowed) to keep failure report
+	 * samples sealed to; NULL keeps none.
+	 */
+	const uint8_t		*sample_key;
 	ingest_reject_cb	 on_reject;
 	ingest_progress_cb	 on_progress;
 	void			*ctx;

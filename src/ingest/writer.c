@@ -22,7 +22,7 @@
 
 enum wop {
 	OP_UNIT_BEGIN = 1, OP_RAW, OP_UNIT_END, OP_REPORT_BEGIN, OP_RECORD,
-	OP_REPORT_END, OP_SYNC, OP_QUIT,
+	OP_REPORT_END, OP_SYNC, OP_QUIT, OP_EVIDENCE,
 };
 
 #define NULLSTR	UINT32_MAX
@@ -36,7 +36,8 @@ struct chunk {
 /* An operation passed by pointer; the producer waits until it is done. */
 struct syncop {
 	const struct agg_report	*report;	/* or */
-	const struct agg_record	*record;	/* or neither: a barrier */
+	const struct agg_record	*record;	/* or */
+	const struct failure_report *failure;	/* or none: a barrier */
 };
 
 struct writer {
@@ -458,7 +459,7 @@ on_unit_end(struct writer *w, bool ok)
 		on_report_end(w, false, 0, 0);
 	ok = ok && live(w);
 	if (!w->u_skip) {
-		keep = ok && w->u.reports_new > 0;
+		keep = ok && (w->u.reports_new > 0 || w->u.failures_new > 0);
 		if ((err = store_unit_end(w->st, keep, &e)) != DW_OK) {
 			set_sticky(w, err, &e);
 			ok = false;
@@ -474,7 +475,37 @@ on_unit_end(struct writer *w, bool ok)
 	w->tot.repaired += w->u.repaired;
 	w->tot.records += w->u.records;
 	w->tot.messages += w->u.messages;
+	w->tot.failures_new += w->u.failures_new;
+	w->tot.failures_dup += w->u.failures_dup;
 	pthread_mutex_unlock(&w->mu);
+}
+
+static void
+on_evidence(struct writer *w, enum store_evidence ev)
+{
+	struct dw_error e;
+	enum dw_err err;
+
+	if (!w->u_skip && live(w) &&
+	    (err = store_unit_evidence(w->st, ev, &e)) != DW_OK)
+		set_sticky(w, err, &e);
+}
+
+static void
+on_failure(struct writer *w, const struct failure_report *r)
+{
+	struct dw_error e;
+	enum dw_err err;
+	bool dup = false;
+
+	if (w->u_skip || !live(w))
+		return;
+	if ((err = store_failure_put(w->st, r, &dup, &e)) != DW_OK)
+		set_sticky(w, err, &e);
+	else if (dup)
+		w->u.failures_dup++;
+	else
+		w->u.failures_new++;
 }
 
 static void
@@ -484,6 +515,8 @@ on_sync(struct writer *w, const struct syncop *s)
 		on_report_begin(w, s->report);
 	else if (s->record != NULL)
 		on_record(w, s->record);
+	else if (s->failure != NULL)
+		on_failure(w, s->failure);
 	pthread_mutex_lock(&w->mu);
 	w->done++;
 	pthread_cond_broadcast(&w->cv_done);
@@ -556,6 +589,9 @@ apply(struct writer *w, const struct chunk *c)
 			memcpy(&s, p, sizeof(s));
 			p += sizeof(s);
 			on_sync(w, s);
+			break;
+		case OP_EVIDENCE:
+			on_evidence(w, (enum store_evidence)*p++);
 			break;
 		case OP_QUIT:
 			return false;
@@ -669,7 +705,7 @@ sync_op(struct writer *w, struct syncop *s, struct dw_error *e)
 enum dw_err
 writer_drain(struct writer *w, struct dw_error *e)
 {
-	struct syncop s = { NULL, NULL };
+	struct syncop s = { NULL, NULL, NULL };
 
 	return sync_op(w, &s, e);
 }
@@ -772,7 +808,7 @@ enum dw_err
 writer_report_begin(struct writer *w, const struct agg_report *r,
     struct dw_error *e)
 {
-	struct syncop s = { r, NULL };
+	struct syncop s = { r, NULL, NULL };
 	size_t n = report_size(r);
 	enum dw_err err;
 
@@ -788,7 +824,7 @@ enum dw_err
 writer_report_record(struct writer *w, const struct agg_record *rec,
     struct dw_error *e)
 {
-	struct syncop s = { NULL, rec };
+	struct syncop s = { NULL, rec, NULL };
 	size_t n = record_size(rec);
 	enum dw_err err;
 
@@ -819,4 +855,26 @@ writer_report_end(struct writer *w, bool commit, uint64_t records,
 		put(w->cur, &messages, 8);
 	}
 	return err;
+}
+
+enum dw_err
+writer_unit_evidence(struct writer *w, enum store_evidence ev,
+    struct dw_error *e)
+{
+	uint8_t op[2] = { OP_EVIDENCE, (uint8_t)ev };
+	enum dw_err err;
+
+	if ((err = room(w, 2, e)) != DW_OK)
+		return err;
+	put(w->cur, op, 2);
+	return DW_OK;
+}
+
+enum dw_err
+writer_failure_put(struct writer *w, const struct failure_report *r,
+    struct dw_error *e)
+{
+	struct syncop s = { NULL, NULL, r };
+
+	return sync_op(w, &s, e);
 }

@@ -1,7 +1,8 @@
 # corpus.sh: every aggregate sample of the shared report corpus is stored
 # with the right record count and message total (repaired ones marked as
-# such), and everything that holds no aggregate report is rejected with a
-# specific reason.  Skipped when ../shared is not there.
+# such), every failure sample is stored as one failure report, and
+# everything else is rejected with a specific reason.  Skipped when
+# ../shared is not there.
 . tests/lib/tap.sh
 C=$DW_SHARED/corpus/parsedmarc
 if [ ! -d "$C" ]; then
@@ -21,21 +22,26 @@ import json, sys
 j = json.load(open(sys.argv[1]))
 r = j["rejections"]
 print(j["reports_new"], j["records"], j["messages"], j["repaired"],
-      len(r), (r[0]["reason"] if r else ""))' $T/out 2>&1)
+      j["failures_new"], len(r), (r[0]["reason"] if r else ""))' \
+	    $T/out 2>&1)
 	set -- $got
 	case $how in
 	stored|repaired)
 		rep=0
 		[ "$how" = repaired ] && rep=1
-		is "$how: $f" "$st $1 $2 $3 $4 $5" "0 1 $recs $msgs $rep 0"
+		is "$how: $f" "$st $1 $2 $3 $4 $5 $6" \
+		    "0 1 $recs $msgs $rep 0 0"
 		if [ "$how" = repaired ]; then
 			note=$(sqlite3 "$db" 'select repairs from reports')
 			[ -n "$note" ]
 			_report $? "repair noted in the store: $f ($note)"
 		fi
 		;;
+	failure)
+		is "failure report: $f" "$st $1 $5 $6" "0 0 1 0"
+		;;
 	rejected)
-		shift 5
+		shift 6
 		reason="$*"
 		[ "$st" = 1 ] && [ -n "$reason" ] &&
 		    ! sqlite3 "$db" 'select 1 from reports' | grep -q 1

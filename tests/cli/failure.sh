@@ -1,0 +1,163 @@
+# failure.sh: failure reports end to end -- ingest from files, mbox and
+# Maildir, no PHI anywhere in the store files, sealed samples only when
+# asked for and readable only with the secret key, the failures listing.
+. tests/lib/tap.sh
+F=tests/reports/failure
+PHI=$F/phi-strings.txt
+q() { sqlite3 "$1" "$2"; }
+
+# No string of the fixtures' PHI in any byte of the store files.
+no_phi() {	# no_phi NAME DB
+	_hits=""
+	for _f in "$2" "$2-wal" "$2-shm"; do
+		[ -f "$_f" ] || continue
+		_h=$(grep -a -o -F -f "$PHI" "$_f" | sort -u | tr '\n' ' ')
+		[ -n "$_h" ] && _hits="$_hits $_f: $_h"
+	done
+	[ -z "$_hits" ]
+	_report $? "$1" "$_hits"
+}
+
+# --- keys --------------------------------------------------------------
+"$DW" failure keygen --public-key $T/pub.key --secret-key $T/sec.key \
+    > $T/out 2>&1
+is "keygen exit status" "$?" 0
+is "secret key is private" "$(stat -c %a $T/sec.key)" 600
+fails "keygen never overwrites" 2 "$DW" failure keygen \
+    --public-key $T/pub.key --secret-key $T/sec2.key
+"$DW" failure keygen --json --public-key $T/pub2.key \
+    --secret-key $T/sec2.key > $T/out 2>&1
+ok "keygen --json is JSON" python3 -m json.tool $T/out
+
+# --- default: no samples -----------------------------------------------
+DB=$T/plain.db
+"$DW" --db "$DB" ingest $F/*.eml > $T/out 2> $T/err
+is "fixtures ingest exit status" "$?" 0
+contains "five failure reports stored" $T/out "failures: 5 new, 0 duplicate"
+is "five failure reports" "$(q $DB 'select count(*) from failure_reports')" 5
+is "units keep no raw bytes" "$(q $DB 'select count(*) from raw_chunks')" 0
+is "units are marked withheld" "$(q $DB "select count(*) from raw_inputs \
+    where encoding = 'withheld'")" 5
+is "redaction counts stored" "$(q $DB "select redact_ssn, redact_dob, \
+    redact_mrn from failure_reports where headers like '%Statement%'")" \
+    "1|1|8"
+no_phi "no fixture PHI in the store files" "$DB"
+"$DW" --db "$DB" ingest $F/*.eml > $T/out 2>&1
+contains "second ingest: all already stored" $T/out "5 already stored"
+
+# the same report with CRLF line endings is the same report
+sed 's/$/\r/' $F/forwarded.eml > $T/crlf.eml
+"$DW" --db "$DB" ingest $T/crlf.eml > $T/out 2>&1
+contains "CRLF copy is a duplicate" $T/out "failures: 0 new, 1 duplicate"
+is "duplicate left no unit" "$(q $DB 'select count(*) from raw_inputs')" 5
+
+# a file named after its PHI-laden subject: the stored name is redacted
+cp $F/text-form.eml "$T/Lab results 219-09-9999 DOB 03-14-1962.eml"
+sed -i 's/Reject/Reject again/' "$T/Lab results 219-09-9999 DOB 03-14-1962.eml"
+"$DW" --db "$DB" ingest "$T/Lab results 219-09-9999 DOB 03-14-1962.eml" \
+    > $T/out 2>&1
+contains "renamed copy is a new report" $T/out "failures: 1 new"
+contains "stored name is redacted" "$DB" "Lab results [REDACTED:SSN]"
+no_phi "no PHI from file names" "$DB"
+
+# a rejected failure report is named without its PHI
+cp $F/bad/dup-source-ip.eml "$T/MRN 84736251.eml"
+"$DW" --db "$DB" ingest "$T/MRN 84736251.eml" > $T/out 2> $T/err
+is "rejected failure report exit status" "$?" 1
+contains "rejection gives the reason" $T/err "Source-IP appears twice"
+contains "rejection names the input redacted" $T/err "MRN [REDACTED:MRN].eml"
+
+# --- mbox and Maildir ----------------------------------------------------
+DB2=$T/box.db
+{
+	echo "From dmarc@receiver.example Mon Mar 10 06:00:00 2025"
+	cat $F/arf-phi-subject.eml
+	echo
+	echo "From dmarc@receiver.example Mon Mar 10 07:00:00 2025"
+	sed 's/^From /&/' $F/text-form.eml
+} > $T/box.mbox
+mkdir -p $T/md/cur $T/md/new $T/md/tmp
+cp $F/forwarded.eml $T/md/cur/1741600000.M1P1.host:2,S
+cp $F/rfc822-headers.eml $T/md/new/1741600001.M2P1.host
+"$DW" --db "$DB2" ingest $T/box.mbox $T/md > $T/out 2>&1
+is "mbox and Maildir ingest exit status" "$?" 0
+contains "four failure reports from mbox and Maildir" $T/out \
+    "failures: 4 new"
+no_phi "no PHI from mbox and Maildir" "$DB2"
+
+# --- samples, sealed --------------------------------------------------------
+DB3=$T/sealed.db
+fails "--keep-samples needs --sample-key" 2 "$DW" --db "$DB3" ingest \
+    --keep-samples $F/arf-phi-subject.eml
+fails "--sample-key needs --keep-samples" 2 "$DW" --db "$DB3" ingest \
+    --sample-key $T/pub.key $F/arf-phi-subject.eml
+"$DW" --db "$DB3" ingest --keep-samples --sample-key $T/sec.key \
+    $F/arf-phi-subject.eml > $T/out 2>&1
+is "a secret key is no sample key" "$?" 2
+contains "the wrong kind of key is named" $T/out "this is a secret key"
+"$DW" --db "$DB3" ingest --keep-samples --sample-key $T/pub.key $F/*.eml \
+    > $T/out 2>&1
+is "sealed ingest exit status" "$?" 0
+is "units are marked sealed" "$(q $DB3 "select count(*) from raw_inputs \
+    where encoding = 'sealed-box'")" 5
+no_phi "no PHI in a store holding sealed samples" "$DB3"
+id=$(q $DB3 "select f.id from failure_reports f join raw_inputs i on \
+    i.id = f.input_id where i.name like '%arf-phi-subject.eml'")
+"$DW" --db "$DB3" failure decrypt-sample --secret-key $T/sec.key "$id" \
+    > $T/sample.eml 2> $T/err
+is "decrypt-sample exit status" "$?" 0
+ok "the sample is the message as it arrived" cmp $T/sample.eml \
+    $F/arf-phi-subject.eml
+"$DW" --db "$DB3" failure decrypt-sample --secret-key $T/sec2.key "$id" \
+    > /dev/null 2> $T/err
+is "another key cannot open it" "$?" 2
+contains "the wrong key is said" $T/err "cannot be opened with this key"
+chmod 644 $T/sec.key
+fails "a secret key others can read is refused" 2 "$DW" --db "$DB3" \
+    failure decrypt-sample --secret-key $T/sec.key "$id"
+chmod 600 $T/sec.key
+"$DW" --db "$DB3" failure decrypt-sample --secret-key $T/sec.key \
+    --out $T/out.eml "$id" > /dev/null 2>&1
+is "--out file is private" "$(stat -c %a $T/out.eml)" 600
+"$DW" --db "$DB" failure decrypt-sample --secret-key $T/sec.key 1 \
+    > /dev/null 2> $T/err
+is "no sample without --keep-samples" "$?" 2
+contains "the reason is given" $T/err "stored without a sample"
+fails "an unknown report" 2 "$DW" --db "$DB3" failure decrypt-sample \
+    --secret-key $T/sec.key 999
+
+# --- the listing --------------------------------------------------------------
+"$DW" --db "$DB" failures > $T/out 2>&1
+is "failures exit status" "$?" 0
+contains "listing shows the source IP" $T/out "198.51.100.23"
+contains "listing shows the redaction counts" $T/out \
+    "1 ssn, 1 dob, 1 npi, 2 member_id, 1 icd10, 8 mrn"
+"$DW" --db "$DB" failures --headers --domain clinic.example \
+    --since 2025-03-04 --until 2025-03-05 > $T/out 2>&1
+contains "--headers shows the redacted subject" $T/out \
+    "Subject: Statement for SSN [REDACTED:SSN], Dx [REDACTED:ICD10]"
+is "--since/--until select one day" "$(grep -c '^#' $T/out)" 1
+"$DW" --db "$DB" failures --json > $T/out.json 2>&1
+ok "failures --json is JSON" python3 -m json.tool $T/out.json
+is "failures --json lists every report" "$(python3 -c "import json,sys; \
+    print(len(json.load(open('$T/out.json'))['failures']))")" 6
+"$DW" --db "$DB" failures --domain nobody.example > $T/out 2>&1
+contains "an empty listing says so" $T/out "no failure reports"
+fails "failures on a missing store" 2 "$DW" --db $T/none.db failures
+fails "failures with a bad date" 2 "$DW" --db "$DB" failures --since x
+for c in failures failure; do
+	ok "$c --help" "$DW" $c --help
+	ok "$c has a man page" test -s "$DW_TOP/docs/man/dmarcward-$c.1.md"
+done
+
+# --- the shared samples ------------------------------------------------------
+C=$DW_SHARED/corpus/parsedmarc/failure
+if [ -d "$C" ]; then
+	"$DW" --db $T/corpus.db ingest "$C" > $T/out 2>&1
+	is "parsedmarc failure samples ingest" "$?" 0
+	contains "four reports, the CRLF copy a duplicate" $T/out \
+	    "failures: 4 new, 1 duplicate"
+else
+	skip "parsedmarc failure samples" "$C not present"
+fi
+done_testing
