@@ -2,6 +2,7 @@
 #include <arpa/inet.h>
 #include <string.h>
 
+#include "base/utf8.h"
 #include "ident.h"
 
 bool
@@ -31,7 +32,8 @@ ident_domain_norm(const char *s, size_t n, char *out, size_t outsz)
 	char tmp[DNS_NAME_MAX + 2], c;
 	size_t i;
 
-	if (n > DNS_NAME_MAX + 1 || memchr(s, '\0', n) != NULL)
+	if (n > DNS_NAME_MAX + 1 || memchr(s, '\0', n) != NULL ||
+	    !utf8_valid(s, n))
 		return false;
 	memcpy(tmp, s, n);
 	tmp[n] = '\0';

@@ -26,8 +26,8 @@ bool ident_ip_canon(const char *s, size_t n, char *out, size_t outsz);
 /*
  * Normalizes the domain name in s[0..n) into out (IDENT_DOMAIN_MAX
  * bytes): dns_name_norm()'s lengths and lower case, one trailing dot
- * dropped, and labels of letters, digits, '-', '_' or UTF-8 that neither
- * start nor end with '-'.  False when s is not such a name.
+ * dropped, and labels of letters, digits, '-', '_' or valid UTF-8 that
+ * neither start nor end with '-'.  False when s is not such a name.
  */
 bool ident_domain_norm(const char *s, size_t n, char *out, size_t outsz);
 

@@ -476,6 +476,16 @@ test_adversarial(void **state)
 	json_decref(j);
 	free(s);
 
+	/* a domain with bytes that are not UTF-8 is kept cleaned, never raw */
+	s = mkreport(FB_OK "Original-Mail-From: a@clin\xb4\xb4ic.example\n"
+	    "Reported-Domain: x\xff.example\n", "Subject: a\n");
+	assert_int_equal(parse_str(s, &j, &e), DW_OK);
+	assert_string_equal(jstr(j, "envelope_from"),
+	    "a@clin\xef\xbf\xbd\xef\xbf\xbdic.example");
+	assert_null(jstr(j, "reported_domain"));
+	json_decref(j);
+	free(s);
+
 	/* NUL and control bytes in values are never stored as such */
 	assert_int_equal(parse(ctl, sizeof(ctl) - 1, NULL, &j, &e), DW_OK);
 	assert_string_equal(jstr(j, "user_agent"), "a b [2J");
