@@ -496,6 +496,8 @@ failure_store(struct ingest *in, const struct failure_report *r,
 	dw_error_clear(&ue);
 	if (in->st == NULL) {
 		in->s.failures_new++;
+		if (in->o.failure_sink != NULL)
+			in->o.failure_sink(in->o.ctx, r);
 		return unit_end(in, DW_OK, &ue, e);
 	}
 	err = writer_unit_evidence(in->w, pk != NULL ? STORE_EVIDENCE_SEALED :
@@ -538,6 +540,7 @@ failure_unit(struct ingest *in, const char *name, const void *p, size_t n,
 	}
 	*handled = true;
 	in->unit = safe_name(a, name);
+	in->doc = NULL;
 	if (err != DW_OK) {
 		if (is_fatal(err)) {
 			*e = ue;

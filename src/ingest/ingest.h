@@ -28,6 +28,7 @@
 
 #include "../base/err.h"
 #include "../report/agg_xml.h"
+#include "../report/failure.h"
 #include "../report/unpack.h"
 
 struct store;
@@ -67,6 +68,9 @@ struct ingest_opts {
 	 */
 	const struct agg_sink	*sink;
 	void			(*sink_end)(void *ctx, bool ok);
+	/* With parse_only: gets every failure report parsed (redacted). */
+	void			(*failure_sink)(void *ctx,
+				    const struct failure_report *r);
 	/*
 	 * The public key (SEAL_KEY_BYTES, borrowed) to keep failure report
 	 * samples sealed to; NULL keeps none.

@@ -176,6 +176,7 @@ walk(struct fp *p, GMimeMessage *msg, GMimeObject *o, unsigned depth,
 {
 	GMimeMessage *m;
 	GMimeObject *c;
+	char t[TYPE_MAX];
 	enum dw_err err;
 	int i, n;
 
@@ -189,7 +190,11 @@ walk(struct fp *p, GMimeMessage *msg, GMimeObject *o, unsigned depth,
 		    f);
 	}
 	if (!GMIME_IS_MULTIPART(o)) {
-		if (depth == 0)
+		/* a whole message that is the feedback part, or Exim's text */
+		if (depth == 0 && GMIME_IS_PART(o) && strcmp(ctype(o, t,
+		    sizeof(t)), "message/feedback-report") == 0)
+			f->feedback = GMIME_PART(o);
+		else if (depth == 0)
 			text_form(o, f);
 		if (found(f))
 			f->msg = msg;

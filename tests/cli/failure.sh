@@ -150,6 +150,21 @@ for c in failures failure; do
 	ok "$c has a man page" test -s "$DW_TOP/docs/man/dmarcward-$c.1.md"
 done
 
+# --- parse: what would be stored, redacted ----------------------------------
+"$DW" parse $F/*.eml > $T/out 2>&1
+is "parse exit status" "$?" 0
+contains "parse shows a failure report" $T/out \
+    "arf-phi-subject.eml: failure report (auth-failure) for clinic.example"
+"$DW" parse --json $F/*.eml > $T/out 2>&1
+ok "parse --json lines are JSON" python3 -c "
+import json
+for l in open('$T/out'): json.loads(l)"
+if grep -F -f "$PHI" $T/out > /dev/null; then
+	_report 1 "parse --json shows no PHI" "$(grep -o -F -f "$PHI" $T/out)"
+else
+	_report 0 "parse --json shows no PHI"
+fi
+
 # --- the shared samples ------------------------------------------------------
 C=$DW_SHARED/corpus/parsedmarc/failure
 if [ -d "$C" ]; then

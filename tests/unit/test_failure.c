@@ -433,6 +433,25 @@ test_adversarial(void **state)
 	assert_string_equal(jstr(j, "source_ip"), "192.0.2.9");
 	json_decref(j);
 
+	/* ADVERSARIAL B7: the report as the whole body, no multipart */
+	assert_int_equal(parse_str("From: r@x.example\nMIME-Version: 1.0\n"
+	    "Content-Type: message/feedback-report\n\nFeedback-Type: "
+	    "auth-failure\nSource-IP: 192.0.2.11\n", &j, &e), DW_OK);
+	assert_string_equal(jstr(j, "source_ip"), "192.0.2.11");
+	assert_true(has_note(j, "holds no original headers"));
+	json_decref(j);
+
+	/* the feedback part one multipart down, under multipart/mixed */
+	assert_int_equal(parse_str("From: r@x.example\nMIME-Version: 1.0\n"
+	    "Content-Type: multipart/mixed; boundary=\"o\"\n\n--o\n"
+	    "Content-Type: text/plain\n\nsee below\n--o\nContent-Type: "
+	    "multipart/report; boundary=\"i\"\n\n--i\nContent-Type: "
+	    "message/feedback-report\n\nFeedback-Type: auth-failure\n\n--i"
+	    "\nContent-Type: text/rfc822-headers\n\nSubject: x\n--i--\n"
+	    "--o--\n", &j, &e), DW_OK);
+	assert_string_equal(jstr(j, "headers"), "Subject: x\n");
+	json_decref(j);
+
 	/* quoted-printable feedback part */
 	assert_int_equal(parse_str("From: r@x.example\nMIME-Version: 1.0\n"
 	    "Content-Type: multipart/report; report-type=feedback-report; "
