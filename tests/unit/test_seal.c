@@ -54,9 +54,10 @@ test_keys(void **state)
 	assert_non_null(strstr(e.msg, "not a dmarcward sample key file"));
 	assert_int_equal(seal_key_parse(SEAL_KEY_PUBLIC, "", 0, k, &e),
 	    DW_EINVAL);
-	(void)buf_append(&pub, pub.data, pub.len);
-	assert_int_equal(seal_key_parse(SEAL_KEY_PUBLIC, pub.data, pub.len, k,
-	    &e), DW_EINVAL);
+	(void)buf_append(&sec, pub.data, pub.len);	/* two keys in a file */
+	(void)buf_append(&sec, pub.data, pub.len);
+	assert_int_equal(seal_key_parse(SEAL_KEY_PUBLIC, sec.data + sec.len -
+	    2 * pub.len, 2 * pub.len, k, &e), DW_EINVAL);
 	assert_non_null(strstr(e.msg, "more than one key"));
 	buf_fini(&pub);
 	buf_fini(&sec);
