@@ -21,8 +21,9 @@
  * are never copied out.  Header fields that are free text
  * (phi_header_is_free_text()) are RFC 2047-decoded and passed through
  * phi_redact(); the local part of every address kept (header From,
- * envelope sender and recipients) and every Authentication-Results value
- * are too; the counts of what was redacted are in the model.  No error
+ * envelope sender and recipients), every Authentication-Results value and
+ * the Original-Envelope-Id (which the original sender chose) are too; the
+ * counts of what was redacted are in the model.  No error
  * message or note quotes a value of the report, so none can carry PHI.
  *
  * Rules:

@@ -186,10 +186,16 @@ f_rcpt_to(struct fp *p, const char *v, size_t n)
 	return err;
 }
 
+/* The ENVID the original sender chose (RFC 3461): its text, scanned. */
 static enum dw_err
 f_envelope_id(struct fp *p, const char *v, size_t n)
 {
-	return set_text(p, &p->r->original_envelope_id, v, n);
+	char *s;
+	enum dw_err err = fp_redact(p, v, n, &s);
+
+	if (err == DW_OK)
+		p->r->original_envelope_id = *s != '\0' ? s : NULL;
+	return err;
 }
 
 /* "dns; mail.example.com" (RFC 3464 mta-name-type) or a bare name. */

@@ -512,6 +512,38 @@ test_adversarial(void **state)
 	json_decref(j);
 }
 
+/* What is no free text is kept as it came: ids, dates, trace fields. */
+static void
+test_not_free_text(void **state)
+{
+	struct dw_error e;
+	const char *h;
+	json_t *j;
+	char *m;
+
+	(void)state;
+	m = mkreport(FB_OK "Original-Envelope-Id: MRN-84736251-x\n",
+	    "Message-ID: <219-09-9999.1700000000@x.example>\n"
+	    "Date: Tue, 04 Mar 2025 10:14:55 +0000\n"
+	    "Received: from a (a [192.0.2.1]) by b; Tue, 4 Mar 2025 10:14:55 "
+	    "+0000\nX-Mailer: Release 10.2.3 build 2024.1\n"
+	    "Subject: Tue, 04 Mar 2025 10:14:55 +0000\n");
+	assert_int_equal(parse_str(m, &j, &e), DW_OK);
+	h = jstr(j, "headers");
+	assert_non_null(strstr(h, "Message-ID: <219-09-9999.1700000000@"
+	    "x.example>\n"));
+	assert_non_null(strstr(h, "Date: Tue, 04 Mar 2025 10:14:55 +0000\n"));
+	assert_non_null(strstr(h, "by b; Tue, 4 Mar 2025 10:14:55 +0000\n"));
+	assert_non_null(strstr(h, "X-Mailer: Release 10.2.3 build 2024.1\n"));
+	/* the same date in the subject is free text, and goes */
+	assert_non_null(strstr(h, "Subject: Tue, [REDACTED:DOB] 10:14:55 "
+	    "+0000\n"));
+	assert_string_equal(jstr(j, "original_envelope_id"),
+	    "MRN-[REDACTED:MRN]");
+	json_decref(j);
+	free(m);
+}
+
 static void
 test_maybe(void **state)
 {
@@ -684,6 +716,7 @@ main(void)
 		cmocka_unit_test(test_notes),
 		cmocka_unit_test(test_identities),
 		cmocka_unit_test(test_adversarial),
+		cmocka_unit_test(test_not_free_text),
 		cmocka_unit_test(test_maybe),
 		cmocka_unit_test(test_known_answer),
 		cmocka_unit_test(test_parsedmarc),
