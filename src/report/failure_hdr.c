@@ -161,10 +161,15 @@ fp_memcasemem(const char *s, size_t n, const char *needle)
 {
 	size_t m = strlen(needle), i;
 
+	char lo, up;
+
 	if (m == 0 || n < m)
 		return m == 0 ? s : NULL;
+	lo = (char)g_ascii_tolower(needle[0]);
+	up = (char)g_ascii_toupper(needle[0]);
 	for (i = 0; i + m <= n; i++)
-		if (strncasecmp(s + i, needle, m) == 0)
+		if ((s[i] == lo || s[i] == up) &&
+		    g_ascii_strncasecmp(s + i, needle, m) == 0)
 			return s + i;
 	return NULL;
 }
