@@ -297,6 +297,17 @@ put_param(struct buf *b, const char *k, const char *v)
 	(void)buf_putc(b, '"');
 }
 
+/* A parameter name as text, scanned when it holds a digit. */
+static char *
+fp_redact_name(struct fp *p, const char *name)
+{
+	char *out;
+
+	if (strpbrk(name, "0123456789") == NULL)
+		return fp_text(p, name, strlen(name));
+	return fp_redact(p, name, strlen(name), &out) == DW_OK ? out : NULL;
+}
+
 /* Content-Type or Content-Disposition, with name and filename redacted. */
 static enum dw_err
 params_value(struct fp *p, const char *name, const char *v, struct buf *b)
@@ -305,7 +316,8 @@ params_value(struct fp *p, const char *name, const char *v, struct buf *b)
 	GMimeContentDisposition *cd = NULL;
 	GMimeParamList *pl;
 	GMimeParam *pm;
-	char *s, *red;
+	const char *pn;
+	char *s, *red, *pname;
 	int i, n;
 	enum dw_err err = DW_OK;
 
@@ -318,7 +330,7 @@ params_value(struct fp *p, const char *name, const char *v, struct buf *b)
 		s = g_strdup(g_mime_content_disposition_get_disposition(cd));
 		pl = g_mime_content_disposition_get_parameters(cd);
 	}
-	red = fp_text(p, s, strlen(s));
+	red = s != NULL ? fp_text(p, s, strlen(s)) : fp_text(p, "", 0);
 	g_free(s);
 	if (red == NULL)
 		err = fp_nomem(p);
@@ -328,13 +340,20 @@ params_value(struct fp *p, const char *name, const char *v, struct buf *b)
 	for (i = 0; i < n && err == DW_OK; i++) {
 		pm = g_mime_param_list_get_parameter_at(pl, i);
 		s = (char *)g_mime_param_get_value(pm);
-		if (phi_param_is_free_text(g_mime_param_get_name(pm)))
+		if (s == NULL)
+			s = (char *)"";
+		if ((pn = g_mime_param_get_name(pm)) == NULL)
+			continue;
+		if ((pname = fp_redact_name(p, pn)) == NULL) {
+			err = p->e->code != DW_OK ? p->e->code : fp_nomem(p);
+			break;
+		}
+		if (phi_param_is_free_text(pn))
 			err = fp_redact(p, s, strlen(s), &red);
 		else if ((red = fp_text(p, s, strlen(s))) == NULL)
 			err = fp_nomem(p);
 		if (err == DW_OK)
-			put_param(b, fp_text(p, g_mime_param_get_name(pm),
-			    strlen(g_mime_param_get_name(pm))), red);
+			put_param(b, pname, red);
 	}
 	if (ct != NULL)
 		g_object_unref(ct);
