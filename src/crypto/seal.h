@@ -40,6 +40,12 @@ enum dw_err seal_key_format(enum seal_key_kind kind,
  */
 enum dw_err seal_key_parse(enum seal_key_kind want, const char *text,
     size_t n, uint8_t key[SEAL_KEY_BYTES], struct dw_error *e);
+/*
+ * Reads the key file at path (seal_file.c).  A secret key file that
+ * others can read is refused.  e names the file.
+ */
+enum dw_err seal_key_file(const char *path, enum seal_key_kind kind,
+    uint8_t key[SEAL_KEY_BYTES], struct dw_error *e);
 /* Bytes a box adds to its message. */
 size_t seal_overhead(void);
 /* Appends the sealed box of msg[0..n) for pk to out. */

@@ -24,6 +24,7 @@
 #include "base/log.h"
 #include "base/secret.h"
 #include "config.h"
+#include "crypto/seal.h"
 #include "daemon.h"
 #include "fetch/imap.h"
 #include "http.h"
@@ -406,6 +407,10 @@ reload(struct daemon *dm)
 			return;
 		}
 	}
+	if (nc.keep_samples != dm->conf.keep_samples ||
+	    strcmp(nc.sample_key_file, dm->conf.sample_key_file) != 0)
+		log_warnx("reload: [store] keep_samples and sample_key_file "
+		    "take effect at a restart; samples go on as before");
 	http_stop(old);
 	dm->http = NULL;
 	conf_free(&dm->conf);
@@ -468,6 +473,7 @@ int
 daemon_run(const char *config_path)
 {
 	struct daemon dm = { .path = config_path };
+	uint8_t pk[SEAL_KEY_BYTES];
 	struct ingest_opts o;
 	struct dw_error e;
 	int rc = 2;
@@ -487,6 +493,14 @@ daemon_run(const char *config_path)
 	signal(SIGPIPE, SIG_IGN);
 	ingest_opts_default(&o);
 	o.on_reject = on_reject;
+	if (dm.conf.keep_samples) {
+		if (seal_key_file(dm.conf.sample_key_file, SEAL_KEY_PUBLIC, pk,
+		    &e) != DW_OK) {
+			log_warnx("[store] sample_key_file: %s", e.msg);
+			goto out;
+		}
+		o.sample_key = pk;
+	}
 	if (store_open(dm.conf.store_path, &dm.st, &e) != DW_OK ||
 	    (dm.m = metrics_new()) == NULL ||
 	    (dm.in = ingest_new(dm.st, &o)) == NULL) {

@@ -19,6 +19,7 @@ struct job {
 	uint64_t	 runs, failures;
 	uint64_t	 reports_new, reports_dup, rejected;
 	uint64_t	 inputs, records, messages;
+	uint64_t	 failures_new, failures_dup;	/* failure reports */
 	time_t		 last_success;	/* end of the last good run */
 	time_t		 caught_up;	/* start of the last complete run */
 };
@@ -84,6 +85,8 @@ metrics_delta(const struct ingest_stats *a, const struct ingest_stats *b,
 	out->repaired = b->repaired - a->repaired;
 	out->records = b->records - a->records;
 	out->messages = b->messages - a->messages;
+	out->failures_new = b->failures_new - a->failures_new;
+	out->failures_dup = b->failures_dup - a->failures_dup;
 }
 
 void
@@ -99,6 +102,8 @@ metrics_run(struct metrics *m, int j, time_t started,
 	jb->runs++;
 	jb->reports_new += d->reports_new;
 	jb->reports_dup += d->reports_dup;
+	jb->failures_new += d->failures_new;
+	jb->failures_dup += d->failures_dup;
 	jb->rejected += d->rejected;
 	jb->inputs += d->inputs;
 	jb->records += d->records;
@@ -120,15 +125,18 @@ struct family {
 	const char	*type;
 	const char	*help;
 	size_t		 off;		/* of a uint64_t in struct job */
+	size_t		 off_failure;	/* the kind="failure" one, or 0 */
 };
 
 static const struct family families[] = {
 	{ "dmarcward_reports_ingested_total", "counter",
 	    "Reports stored, by job and kind.",
-	    offsetof(struct job, reports_new) },
+	    offsetof(struct job, reports_new),
+	    offsetof(struct job, failures_new) },
 	{ "dmarcward_reports_duplicate_total", "counter",
 	    "Reports already stored, by job and kind.",
-	    offsetof(struct job, reports_dup) },
+	    offsetof(struct job, reports_dup),
+	    offsetof(struct job, failures_dup) },
 	{ "dmarcward_inputs_rejected_total", "counter",
 	    "Inputs (files, messages, uploads) or reports rejected, by job.",
 	    offsetof(struct job, rejected) },
@@ -165,6 +173,11 @@ metrics_render(struct metrics *m, time_t now, struct buf *o)
 			    ",kind=\"aggregate\"" : "",
 			    (unsigned long long)*(const uint64_t *)
 			    ((const char *)jb + f->off));
+			if (f->off_failure != 0)
+				err |= buf_printf(o, "%s{job=\"%s\",kind="
+				    "\"failure\"} %llu\n", f->name, jb->name,
+				    (unsigned long long)*(const uint64_t *)
+				    ((const char *)jb + f->off_failure));
 		}
 	}
 	err |= buf_printf(o, "# HELP dmarcward_last_success_timestamp_seconds"

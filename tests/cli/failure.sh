@@ -165,6 +165,56 @@ else
 	_report 0 "parse --json shows no PHI"
 fi
 
+# --- the daemon: samples are a setting too -----------------------------------
+printf '[store]\npath = %s/d.db\nkeep_samples = yes\n[folder:x]\npath = %s\n' \
+    "$T" "$T" > $T/bad.conf
+"$DW" run --check-config $T/bad.conf > $T/out 2>&1
+is "keep_samples without a key is refused" "$?" 2
+contains "and says why" $T/out "keep_samples and sample_key_file go together"
+mkdir -p $T/drop
+HPORT=$((30000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 9000))
+cat > $T/d.conf <<EOC
+[store]
+path = $T/d.db
+keep_samples = yes
+sample_key_file = $T/pub.key
+[http]
+listen = 127.0.0.1:$HPORT
+[folder:drop]
+path = $T/drop
+interval = 1
+settle = 0
+EOC
+ok "the daemon configuration checks" "$DW" run --check-config $T/d.conf
+cp $F/rfc822-headers.eml $T/drop/
+"$DW" run --config $T/d.conf 2> $T/daemon.log &
+DPID=$!
+i=0
+while [ $i -lt 75 ] && [ ! -f $T/drop/processed/rfc822-headers.eml ]; do
+	sleep 0.2
+	i=$((i + 1))
+done
+if command -v curl > /dev/null; then
+	curl -s "http://127.0.0.1:$HPORT/metrics" > $T/metrics
+	contains "metrics count failure reports as their own kind" \
+	    $T/metrics \
+	    'dmarcward_reports_ingested_total{job="folder:drop",kind="failure"} 1'
+else
+	skip "metrics count failure reports" "curl is not installed"
+fi
+kill -TERM $DPID
+wait $DPID
+is "the daemon stops cleanly" "$?" 0
+ok "the failure report file is moved to processed" \
+    test -f $T/drop/processed/rfc822-headers.eml
+is "the daemon keeps its sample sealed" "$(q $T/d.db "select count(*) from \
+    raw_inputs where encoding = 'sealed-box'")" 1
+id=$(q $T/d.db "select id from failure_reports")
+"$DW" --db $T/d.db failure decrypt-sample --secret-key $T/sec.key "$id" \
+    > $T/d.eml 2>&1
+ok "and the secret key opens it" cmp $T/d.eml $F/rfc822-headers.eml
+no_phi "no PHI in the daemon's store" $T/d.db
+
 # --- the shared samples ------------------------------------------------------
 C=$DW_SHARED/corpus/parsedmarc/failure
 if [ -d "$C" ]; then
