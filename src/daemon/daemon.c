@@ -58,6 +58,8 @@ struct daemon {
 	struct job	 jobs[CONF_MAX_JOBS];
 	size_t		 njobs;
 	sigset_t	 sigs;
+	uint8_t		 sample_key[SEAL_KEY_BYTES];
+	bool		 keep_samples;	/* sealed to sample_key */
 	int		 stop;		/* the signal that asked, or 0 */
 	bool		 reload;
 };
@@ -375,6 +377,7 @@ start_http(struct daemon *dm, struct dw_error *e)
 	ho.max_upload = (uint64_t)dm->conf.max_upload_mib << 20;
 	ho.metrics = dm->m;
 	ho.upload_job = metrics_job(dm->m, "upload");
+	ho.sample_key = dm->keep_samples ? dm->sample_key : NULL;
 	err = http_start(&ho, &dm->http, e);
 	explicit_bzero(token, sizeof(token));
 	if (err == DW_OK)
@@ -473,7 +476,6 @@ int
 daemon_run(const char *config_path)
 {
 	struct daemon dm = { .path = config_path };
-	uint8_t pk[SEAL_KEY_BYTES];
 	struct ingest_opts o;
 	struct dw_error e;
 	int rc = 2;
@@ -494,12 +496,13 @@ daemon_run(const char *config_path)
 	ingest_opts_default(&o);
 	o.on_reject = on_reject;
 	if (dm.conf.keep_samples) {
-		if (seal_key_file(dm.conf.sample_key_file, SEAL_KEY_PUBLIC, pk,
-		    &e) != DW_OK) {
+		if (seal_key_file(dm.conf.sample_key_file, SEAL_KEY_PUBLIC,
+		    dm.sample_key, &e) != DW_OK) {
 			log_warnx("[store] sample_key_file: %s", e.msg);
 			goto out;
 		}
-		o.sample_key = pk;
+		dm.keep_samples = true;
+		o.sample_key = dm.sample_key;
 	}
 	if (store_open(dm.conf.store_path, &dm.st, &e) != DW_OK ||
 	    (dm.m = metrics_new()) == NULL ||

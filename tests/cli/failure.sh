@@ -172,6 +172,7 @@ printf '[store]\npath = %s/d.db\nkeep_samples = yes\n[folder:x]\npath = %s\n' \
 is "keep_samples without a key is refused" "$?" 2
 contains "and says why" $T/out "keep_samples and sample_key_file go together"
 mkdir -p $T/drop
+printf 'tok-1\n' > $T/token
 HPORT=$((30000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 9000))
 cat > $T/d.conf <<EOC
 [store]
@@ -180,6 +181,7 @@ keep_samples = yes
 sample_key_file = $T/pub.key
 [http]
 listen = 127.0.0.1:$HPORT
+upload_token_file = $T/token
 [folder:drop]
 path = $T/drop
 interval = 1
@@ -195,6 +197,12 @@ while [ $i -lt 75 ] && [ ! -f $T/drop/processed/rfc822-headers.eml ]; do
 	i=$((i + 1))
 done
 if command -v curl > /dev/null; then
+	curl -s -H "Authorization: Bearer tok-1" --data-binary \
+	    @$F/text-form.eml "http://127.0.0.1:$HPORT/api/v1/reports" \
+	    > $T/up 2>&1
+	contains "an uploaded failure report is stored" $T/up \
+	    '"status":"stored"'
+	contains "and counted as one" $T/up '"failures_new":1'
 	curl -s "http://127.0.0.1:$HPORT/metrics" > $T/metrics
 	contains "metrics count failure reports as their own kind" \
 	    $T/metrics \
@@ -207,9 +215,11 @@ wait $DPID
 is "the daemon stops cleanly" "$?" 0
 ok "the failure report file is moved to processed" \
     test -f $T/drop/processed/rfc822-headers.eml
-is "the daemon keeps its sample sealed" "$(q $T/d.db "select count(*) from \
-    raw_inputs where encoding = 'sealed-box'")" 1
-id=$(q $T/d.db "select id from failure_reports")
+if command -v curl > /dev/null; then n=2; else n=1; fi
+is "the daemon keeps its samples sealed, uploads too" "$(q $T/d.db \
+    "select count(*) from raw_inputs where encoding = 'sealed-box'")" $n
+id=$(q $T/d.db "select f.id from failure_reports f join raw_inputs i on \
+    i.id = f.input_id where i.name like '%rfc822-headers.eml'")
 "$DW" --db $T/d.db failure decrypt-sample --secret-key $T/sec.key "$id" \
     > $T/d.eml 2>&1
 ok "and the secret key opens it" cmp $T/d.eml $F/rfc822-headers.eml
