@@ -14,3 +14,21 @@ cli_read_sample_key(const char *path, bool secret, uint8_t *key)
 	log_warnx("%s", e.msg);
 	return false;
 }
+
+bool
+cli_sample_opts(bool keep, const char *keyfile, uint8_t *key,
+    const uint8_t **out)
+{
+	*out = NULL;
+	/* Keeping samples is asked for explicitly, with the key to seal to. */
+	if (keep != (keyfile != NULL)) {
+		log_warnx("--keep-samples and --sample-key PUBKEYFILE go "
+		    "together");
+		return false;
+	}
+	if (keep && !cli_read_sample_key(keyfile, false, key))
+		return false;
+	if (keep)
+		*out = key;
+	return true;
+}

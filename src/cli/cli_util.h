@@ -29,5 +29,12 @@ bool cli_read_secret(const char *path, char *out, size_t len);
  * message logged, when it cannot.
  */
 bool cli_read_sample_key(const char *path, bool secret, uint8_t *key);
+/*
+ * The --keep-samples and --sample-key options of ingest and fetch: both
+ * or neither.  *out is key, filled from keyfile, or NULL.  False, with a
+ * message logged, when they are wrong.
+ */
+bool cli_sample_opts(bool keep, const char *keyfile, uint8_t *key,
+    const uint8_t **out);
 
 #endif

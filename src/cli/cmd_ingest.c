@@ -195,15 +195,8 @@ run(struct cli *c, int argc, char **argv)
 		usage(stderr);
 		return CLI_EXIT_FAIL;
 	}
-	/* Keeping samples is asked for explicitly, with the key to seal to. */
-	if (keep != (keyfile != NULL)) {
-		log_warnx("--keep-samples and --sample-key PUBKEYFILE go "
-		    "together");
+	if (!cli_sample_opts(keep, keyfile, pk, &o.sample_key))
 		return CLI_EXIT_FAIL;
-	}
-	if (keep && !cli_read_sample_key(keyfile, false, pk))
-		return CLI_EXIT_FAIL;
-	o.sample_key = keep ? pk : NULL;
 	ui.tty = !c->quiet && isatty(STDERR_FILENO);
 	if (ui.json)
 		ui.rejections = json_array();

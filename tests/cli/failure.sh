@@ -91,6 +91,10 @@ fails "--keep-samples needs --sample-key" 2 "$DW" --db "$DB3" ingest \
     --keep-samples $F/arf-phi-subject.eml
 fails "--sample-key needs --keep-samples" 2 "$DW" --db "$DB3" ingest \
     --sample-key $T/pub.key $F/arf-phi-subject.eml
+printf 'pw\n' > $T/pw
+fails "fetch: --keep-samples needs --sample-key" 2 "$DW" --db "$DB3" \
+    fetch imap imaps://127.0.0.1:1/INBOX --user u --password-file $T/pw \
+    --keep-samples
 "$DW" --db "$DB3" ingest --keep-samples --sample-key $T/sec.key \
     $F/arf-phi-subject.eml > $T/out 2>&1
 is "a secret key is no sample key" "$?" 2
