@@ -4,7 +4,7 @@
 
 CC	?= cc
 BUILD	?= build
-PKGS	 = expat zlib libarchive gmime-3.0 sqlite3 libcrypto jansson libunbound yaml-0.1 libcurl inih libmicrohttpd
+PKGS	 = expat zlib libarchive gmime-3.0 sqlite3 libcrypto libssl jansson libunbound yaml-0.1 libcurl inih libmicrohttpd
 TESTPKGS = cmocka
 
 OPT	?= -O2
