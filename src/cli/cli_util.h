@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 /* Monotonic seconds, for durations. */
 double cli_now(void);
 /* Strict decimal: digits only, within [min, max]. */
@@ -22,5 +24,11 @@ void cli_format_utc(int64_t t, char *out, size_t sz);
  * False, with a message logged, when it cannot.
  */
 bool cli_read_secret(const char *path, char *out, size_t len);
+
+/* A JSON string even for bytes that are not UTF-8 (escaped first); null
+ * for NULL. */
+json_t *cli_json_str(const char *s);
+/* Prints j as one line and drops the reference. */
+void cli_json_print(json_t *j);
 
 #endif

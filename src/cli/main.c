@@ -25,6 +25,7 @@ static const struct cli_cmd *const commands[] = {
 	&cli_cmd_spf,
 	&cli_cmd_fetch,
 	&cli_cmd_run,
+	&cli_cmd_probe,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
