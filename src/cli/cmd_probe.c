@@ -5,6 +5,7 @@
  * MX hosts, and the STARTTLS probe of an MX.  Names resolve through the
  * global --zone / --resolver options.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -481,6 +482,10 @@ probe_cmd(struct cli *c, int argc, char **argv, bool sts)
 	rc = parse_args(&g, argc, argv, sts);
 	if (rc >= 0)
 		return rc;
+	if (net_opts_check(&g.net) != DW_OK) {
+		log_warnx("--ca-file %s: %s", g.net.ca_file, strerror(errno));
+		return CLI_EXIT_FAIL;
+	}
 	a = arena_new(PROBE_ARENA_MAX);
 	r = cli_dns_resolver(c);
 	if (a == NULL || r == NULL) {
@@ -494,8 +499,8 @@ probe_cmd(struct cli *c, int argc, char **argv, bool sts)
 		err = sts ? sts_one(a, r, &g, argv[i], &found) :
 		    smtp_one(a, &g, argv[i], &found);
 		if (err == DW_EINVAL)
-			log_warnx("probe %s: not a host name, or an option "
-			    "is unusable (--ca-file?)", argv[i]);
+			log_warnx("probe %s: not a host name, or --ca-file "
+			    "holds no certificate", argv[i]);
 		else if (err != DW_OK)
 			log_warnx("probe %s: %s", argv[i], dw_strerror(err));
 	}

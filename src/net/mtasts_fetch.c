@@ -26,6 +26,7 @@ struct fetch {
 	size_t				 naddrs;
 	struct buf			 body;
 	enum dw_err			 body_err; /* why on_body stopped */
+	bool				 not_policy; /* stopped: not 200 */
 	bool				 refused_socket;
 	struct net_tls_check		 tls;
 	char				 errbuf[CURL_ERROR_SIZE];
@@ -63,8 +64,10 @@ on_body(char *p, size_t size, size_t nmemb, void *arg)
 	long code = 0;
 
 	curl_easy_getinfo(f->h, CURLINFO_RESPONSE_CODE, &code);
-	if (code != 200)
-		return n;	/* no policy: read and drop */
+	if (code != 200) {
+		f->not_policy = true;	/* no policy: stop reading */
+		return 0;
+	}
 	f->body_err = buf_append(&f->body, p, n);
 	return f->body_err == DW_OK ? n : 0;
 }
@@ -318,9 +321,15 @@ response(struct fetch *f)
 	char *ct = NULL, *loc = NULL;
 	enum dw_err err = DW_OK;
 
+	struct curl_header *hd;
+
 	curl_easy_getinfo(f->h, CURLINFO_RESPONSE_CODE, &r->http_status);
 	curl_easy_getinfo(f->h, CURLINFO_CONTENT_TYPE, &ct);
-	curl_easy_getinfo(f->h, CURLINFO_REDIRECT_URL, &loc);
+	/* From the header itself: libcurl computes its redirect URL only
+	 * for a transfer that finished, and this one may have been cut. */
+	if (curl_easy_header(f->h, "Location", 0, CURLH_HEADER, -1, &hd) ==
+	    CURLHE_OK)
+		loc = hd->value;
 	if (ct != NULL)
 		r->content_type = net_escape(f->a, ct, strlen(ct),
 		    NET_TEXT_MAX);
@@ -357,6 +366,7 @@ run(struct fetch *f)
 	struct mtasts_fetch_result *r = f->r;
 	struct curl_slist *pins;
 	curl_off_t connect_us = 0;
+	long status = 0;
 	char *ip = NULL;
 	CURLcode rc;
 	enum dw_err err;
@@ -371,13 +381,17 @@ run(struct fetch *f)
 	rc = curl_easy_perform(f->h);
 	curl_easy_getinfo(f->h, CURLINFO_CONNECT_TIME_T, &connect_us);
 	curl_easy_getinfo(f->h, CURLINFO_PRIMARY_IP, &ip);
+	curl_easy_getinfo(f->h, CURLINFO_RESPONSE_CODE, &status);
 	r->connected = connect_us > 0 && ip != NULL &&
 	    net_addr_parse(ip, &r->addr);
-	if (rc != CURLE_OK)
-		err = transfer_failed(f, rc);
-	else
+	/* A status other than 200 is the answer, whatever its body did:
+	 * on_body stopped reading it, or it announced too large a size. */
+	if (rc == CURLE_OK || (status != 0 && status != 200 &&
+	    (f->not_policy || rc == CURLE_FILESIZE_EXCEEDED)))
 		err = response(f);
-	if (err == DW_OK && rc == CURLE_OK)
+	else
+		err = transfer_failed(f, rc);
+	if (err == DW_OK && status != 0)
 		err = cert_diags(f, false);
 	curl_slist_free_all(pins);
 	return err;
@@ -441,7 +455,9 @@ mtasts_fetch(struct arena *a, const char *domain, const struct net_opts *o,
 	f->a = a;
 	f->o = o;
 	f->r = out;
-	err = names(f, domain);
+	err = net_opts_check(o);
+	if (err == DW_OK)
+		err = names(f, domain);
 	if (err == DW_OK)
 		err = net_resolve(o, a, out->host, f->addrs, &f->naddrs,
 		    &skipped, &out->diags);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "base/log.h"
 
@@ -448,6 +449,14 @@ net_date(int64_t t, char *buf, size_t sz)
 	    strftime(buf, sz, "%Y-%m-%d", &tm) == 0)
 		snprintf(buf, sz, "?");
 	return buf;
+}
+
+enum dw_err
+net_opts_check(const struct net_opts *o)
+{
+	if (o->ca_file != NULL && access(o->ca_file, R_OK) != 0)
+		return DW_EINVAL;
+	return DW_OK;
 }
 
 int64_t

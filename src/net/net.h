@@ -217,6 +217,8 @@ const char *net_escape(struct arena *a, const char *s, size_t n,
 enum dw_err net_nomem(const struct arena *a);
 /* UTC seconds as YYYY-MM-DD (a certificate date). */
 const char *net_date(int64_t t, char *buf, size_t sz);
+/* DW_EINVAL when o cannot be used: ca_file given but not readable. */
+enum dw_err net_opts_check(const struct net_opts *o);
 /* Milliseconds on the monotonic clock. */
 int64_t net_now_ms(void);
 /* The effective timeouts of o. */

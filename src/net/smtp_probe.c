@@ -387,10 +387,12 @@ connect_any(struct probe *p, const struct net_addr *addrs, size_t n,
 	enum dw_err err;
 	enum io st;
 	size_t i;
+	int e;
 
 	*ok = false;
 	for (i = 0; i < n && i < SMTP_PROBE_TRIES; i++) {
 		p->fd = tcp_connect(&addrs[i], r->port, net_now_ms() + ms, &st);
+		e = errno;
 		net_addr_format(&addrs[i], s, sizeof(s));
 		snprintf(p->who, sizeof(p->who), addrs[i].v6 ? "%s [%s]:%u" :
 		    "%s %s:%u", r->host, s, (unsigned)r->port);
@@ -405,7 +407,7 @@ connect_any(struct probe *p, const struct net_addr *addrs, size_t n,
 			    "%s: no TCP connection within %u ms", p->who, ms);
 		else
 			err = net_diag_add(p->a, &r->diags, NET_CONNECT, -1,
-			    "%s: %s", p->who, strerror(errno));
+			    "%s: %s", p->who, strerror(e));
 		if (err != DW_OK)
 			return err;
 	}
@@ -667,6 +669,20 @@ probe_fini(struct probe *p)
 	ERR_clear_error();
 }
 
+/* A host name, or an address literal "[...]" of printable ASCII. */
+static bool
+ehlo_ok(const char *s)
+{
+	size_t len = strlen(s), i;
+
+	if (len < 3 || len > DNS_NAME_MAX || s[0] != '[' || s[len - 1] != ']')
+		return net_host_ok(s);
+	for (i = 1; i < len - 1; i++)
+		if (s[i] <= ' ' || s[i] > '~' || s[i] == '[' || s[i] == ']')
+			return false;
+	return true;
+}
+
 /* The host name, lower case, no final dot. */
 static enum dw_err
 set_host(struct probe *p, const char *host)
@@ -710,7 +726,11 @@ smtp_probe(struct arena *a, const char *host,
 	p->o = o;
 	p->r = out;
 	p->fd = -1;
-	err = set_host(p, host);
+	err = net_opts_check(&o->net);
+	if (err == DW_OK && o->ehlo_name != NULL && !ehlo_ok(o->ehlo_name))
+		err = DW_EINVAL;
+	if (err == DW_OK)
+		err = set_host(p, host);
 	if (err == DW_OK)
 		err = net_resolve(&o->net, a, out->host, addrs, &n, &skipped,
 		    &out->diags);
