@@ -218,6 +218,7 @@ static enum dw_err
 cert_diags(struct fetch *f, bool verify_failed)
 {
 	struct mtasts_fetch_result *r = f->r;
+	const char *why;
 	enum dw_err err;
 
 	err = net_tls_inspect(&f->tls, NULL, r->host, f->a, &r->cert);
@@ -228,10 +229,13 @@ cert_diags(struct fetch *f, bool verify_failed)
 		err = net_tls_cert_diags(f->a, &r->diags, r->host, r->host,
 		    &r->cert, -1);
 	}
-	if (err == DW_OK && verify_failed && !has_validity_diag(&r->diags))
-		err = net_diag_add(f->a, &r->diags, NET_CERT_UNTRUSTED, -1,
-		    "%s: certificate refused: %s", r->host, f->errbuf);
-	return err;
+	if (err != DW_OK || !verify_failed || has_validity_diag(&r->diags))
+		return err;
+	why = net_escape(f->a, f->errbuf, strlen(f->errbuf), NET_TEXT_MAX);
+	if (why == NULL)
+		return net_nomem(f->a);
+	return net_diag_add(f->a, &r->diags, NET_CERT_UNTRUSTED, -1,
+	    "%s: certificate refused: %s", r->host, why);
 }
 
 /* What a failed transfer means. */
@@ -241,6 +245,10 @@ transfer_failed(struct fetch *f, CURLcode rc)
 	struct mtasts_fetch_result *r = f->r;
 	const char *h = r->host, *why = f->errbuf[0] != '\0' ? f->errbuf :
 	    curl_easy_strerror(rc);
+
+	why = net_escape(f->a, why, strlen(why), NET_TEXT_MAX);
+	if (why == NULL)
+		return net_nomem(f->a);
 
 	switch (rc) {
 	case CURLE_PEER_FAILED_VERIFICATION:

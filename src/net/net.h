@@ -78,7 +78,14 @@ const char *net_addr_format(const struct net_addr *ad, char *out,
 /* Parses an IPv4 or IPv6 literal; false when it is neither. */
 bool net_addr_parse(const char *s, struct net_addr *ad);
 
-/* Options of every transport check.  Zero means the default. */
+/*
+ * Options of every transport check.  Zero means the default.  The checks
+ * block the calling thread (every step bounded by the timeouts) and keep
+ * no global state beyond one-time library initialization, so several may
+ * run in threads at once; a resolver, though, is used from the calling
+ * thread with dns_query(), so threads either have one each or pass the
+ * addresses they resolved themselves in addrs.
+ */
 struct net_opts {
 	struct dns_resolver *resolver;	/* borrowed; asked for A and AAAA
 					 * unless naddrs > 0 */

@@ -249,7 +249,7 @@ fail(struct probe *p, enum net_code c, const char *step, const char *why)
 static enum dw_err
 io_fail(struct probe *p, enum io st, const char *step)
 {
-	char why[96];
+	char why[256];
 
 	p->talking = false;
 	if (st == IO_TIMEOUT) {
@@ -259,6 +259,9 @@ io_fail(struct probe *p, enum io st, const char *step)
 	}
 	if (st == IO_CLOSED)
 		return fail(p, NET_CLOSED, step, "connection closed");
+	if (p->ssl != NULL)
+		return fail(p, NET_CLOSED, step, net_tls_error(why,
+		    sizeof(why), "TLS error"));
 	return fail(p, NET_CLOSED, step, strerror(errno));
 }
 
