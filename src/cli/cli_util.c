@@ -1,4 +1,5 @@
 /* cli_util.c: small helpers shared by the commands. */
+#include <string.h>
 #include <time.h>
 
 #include "base/log.h"
@@ -43,4 +44,26 @@ cli_read_secret(const char *path, char *out, size_t len)
 		return true;
 	log_warnx("%s", e.msg);
 	return false;
+}
+
+int
+cli_subcommand(struct cli *c, int argc, char **argv,
+    const struct cli_sub *subs, size_t n, void (*usage)(FILE *))
+{
+	size_t i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return CLI_EXIT_FAIL;
+	}
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+		usage(stdout);
+		return CLI_EXIT_OK;
+	}
+	for (i = 0; i < n; i++)
+		if (strcmp(argv[1], subs[i].name) == 0)
+			return subs[i].run(c, argc - 1, argv + 1);
+	log_warnx("%s: unknown subcommand \"%s\"", argv[0], argv[1]);
+	usage(stderr);
+	return CLI_EXIT_FAIL;
 }

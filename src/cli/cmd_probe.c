@@ -512,23 +512,27 @@ probe_cmd(struct cli *c, int argc, char **argv, bool sts)
 }
 
 static int
+probe_sts_cmd(struct cli *c, int argc, char **argv)
+{
+	return probe_cmd(c, argc, argv, true);
+}
+
+static int
+probe_smtp_cmd(struct cli *c, int argc, char **argv)
+{
+	return probe_cmd(c, argc, argv, false);
+}
+
+static int
 probe_run(struct cli *c, int argc, char **argv)
 {
-	if (argc < 2) {
-		usage(stderr);
-		return CLI_EXIT_FAIL;
-	}
-	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
-		usage(stdout);
-		return CLI_EXIT_OK;
-	}
-	if (strcmp(argv[1], "mta-sts") == 0)
-		return probe_cmd(c, argc - 1, argv + 1, true);
-	if (strcmp(argv[1], "smtp") == 0)
-		return probe_cmd(c, argc - 1, argv + 1, false);
-	log_warnx("probe: unknown subcommand \"%s\"", argv[1]);
-	usage(stderr);
-	return CLI_EXIT_FAIL;
+	static const struct cli_sub subs[] = {
+		{ "mta-sts", probe_sts_cmd },
+		{ "smtp", probe_smtp_cmd },
+	};
+
+	return cli_subcommand(c, argc, argv, subs,
+	    sizeof(subs) / sizeof(subs[0]), usage);
 }
 
 const struct cli_cmd cli_cmd_probe = {

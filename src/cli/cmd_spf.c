@@ -330,21 +330,13 @@ spf_lint_cmd(struct cli *c, int argc, char **argv)
 static int
 spf_run(struct cli *c, int argc, char **argv)
 {
-	if (argc < 2) {
-		usage(stderr);
-		return CLI_EXIT_FAIL;
-	}
-	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
-		usage(stdout);
-		return CLI_EXIT_OK;
-	}
-	if (strcmp(argv[1], "eval") == 0)
-		return spf_eval_cmd(c, argc - 1, argv + 1);
-	if (strcmp(argv[1], "lint") == 0)
-		return spf_lint_cmd(c, argc - 1, argv + 1);
-	log_warnx("spf: unknown subcommand \"%s\"", argv[1]);
-	usage(stderr);
-	return CLI_EXIT_FAIL;
+	static const struct cli_sub subs[] = {
+		{ "eval", spf_eval_cmd },
+		{ "lint", spf_lint_cmd },
+	};
+
+	return cli_subcommand(c, argc, argv, subs,
+	    sizeof(subs) / sizeof(subs[0]), usage);
 }
 
 const struct cli_cmd cli_cmd_spf = {
