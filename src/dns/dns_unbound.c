@@ -11,6 +11,7 @@
  * Every option is set and checked before the first query: a context
  * that failed to take its upstream would recurse from the root servers.
  */
+#include <errno.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -220,6 +221,25 @@ conv_data(struct ubq *q, struct ub_result *res, struct dns_answer *ans)
 	return DW_OK;
 }
 
+static const char *
+rcode_name(int rcode)
+{
+	static const char *const names[] = { "NOERROR", "FORMERR",
+	    "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED" };
+
+	if (rcode >= 0 && (size_t)rcode < sizeof(names) / sizeof(names[0]))
+		return names[rcode];
+	return "an unknown rcode";
+}
+
+/* A temporary failure with its reason; DW_ENOMEM when that fails. */
+static enum dw_err
+temp(struct ubq *q, const char *why)
+{
+	q->ans->why = arena_strdup(q->a, why);
+	return q->ans->why == NULL ? DW_ENOMEM : DW_EDNS_TEMP;
+}
+
 /* ub_result → answer; the three outcomes and the DNSSEC status. */
 static enum dw_err
 convert(struct ubq *q, struct ub_result *res)
@@ -248,19 +268,43 @@ convert(struct ubq *q, struct ub_result *res)
 		ans->sec = res->secure ? DNS_SEC_SECURE : res->bogus ?
 		    DNS_SEC_BOGUS : DNS_SEC_INSECURE;
 	if (res->bogus) {
-		ans->why_bogus = arena_strdup(q->a, res->why_bogus ?
-		    res->why_bogus : "DNSSEC validation failed");
-		return DW_EDNS_TEMP;
+		char why[512];
+
+		snprintf(why, sizeof(why), "DNSSEC bogus: %s", res->why_bogus
+		    != NULL ? res->why_bogus : "validation failed");
+		return temp(q, why);
 	}
 	if (res->nxdomain || res->rcode == 3)
 		return DW_EDNS_PERM;
 	if (res->rcode != 0)
-		return DW_EDNS_TEMP;
+		return temp(q, rcode_name(res->rcode));
+	if (ans->ncname > DNS_CNAME_MAX) {
+		char why[64];
+
+		snprintf(why, sizeof(why), "a CNAME chain longer than %d",
+		    DNS_CNAME_MAX);
+		return temp(q, why);
+	}
 	if (!res->havedata)
 		return DW_OK;	/* NODATA */
 	err = conv_data(q, res, ans);
 	/* a malformed answer is the server's failure, not "no record" */
-	return err == DW_ESYNTAX ? DW_EDNS_TEMP : err;
+	return err == DW_ESYNTAX ? temp(q, "malformed answer") : err;
+}
+
+/* An answer carrying only the outcome (and why, for DW_EDNS_TEMP). */
+static enum dw_err
+fail(struct ubq *q, enum dw_err err, const char *why)
+{
+	q->ans = arena_zalloc(q->a, sizeof(*q->ans));
+	if (q->ans == NULL)
+		return DW_ENOMEM;
+	q->ans->type = q->type;
+	q->ans->qname = q->name;
+	q->ans->canon = q->name;
+	if (err == DW_EDNS_TEMP)
+		return temp(q, why);
+	return err;
 }
 
 static void
@@ -271,7 +315,7 @@ ub_done(void *arg, int uerr, struct ub_result *res)
 
 	list_del(&u->inflight, q);
 	if (uerr != 0 || res == NULL)
-		q->err = DW_EDNS_TEMP;
+		q->err = fail(q, DW_EDNS_TEMP, ub_strerror(uerr));
 	else
 		q->err = convert(q, res);
 	if (res != NULL)
@@ -290,7 +334,8 @@ start(struct ubr *u, struct ubq *q)
 	    &q->id);
 	if (rc != 0) {
 		list_del(&u->inflight, q);
-		q->err = rc == UB_SYNTAX ? DW_EDNS_PERM : DW_EDNS_TEMP;
+		q->err = fail(q, rc == UB_SYNTAX ? DW_EDNS_PERM : DW_EDNS_TEMP,
+		    ub_strerror(rc));
 		list_push(&u->done, q);
 	}
 }
@@ -364,10 +409,13 @@ expire(struct ubr *u)
 	for (q = u->inflight.head; q != NULL; q = nq) {
 		nq = q->next;
 		if (q->deadline <= t) {
+			char why[64];
+
 			(void)ub_cancel(u->ctx, q->id);
 			list_del(&u->inflight, q);
-			q->err = DW_EDNS_TEMP;
-			q->ans = NULL;
+			snprintf(why, sizeof(why), "timeout after %.0f ms",
+			    u->timeout * 1000);
+			q->err = fail(q, DW_EDNS_TEMP, why);
 			list_push(&u->done, q);
 		} else if (next < 0 || q->deadline < next) {
 			next = q->deadline;
@@ -462,6 +510,104 @@ set(struct ub_ctx *ctx, const char *opt, const char *val, struct dw_error *e)
 	return DW_OK;
 }
 
+/*
+ * A trust anchor file must hold at least one DS or DNSKEY record:
+ * libunbound takes an empty file (or one of comments) without a word and
+ * then validates nothing.  Its syntax is libunbound's to judge.
+ */
+static enum dw_err
+ta_check(const char *path, struct dw_error *e)
+{
+	char line[4096];
+	bool found = false;
+	size_t bytes = 0;
+	FILE *fp;
+
+	fp = fopen(path, "r");
+	if (fp == NULL)
+		return dw_fail(e, DW_EINVAL, "trust anchor %s: cannot read: "
+		    "%s", path, strerror(errno));
+	while (!found && fgets(line, sizeof(line), fp) != NULL) {
+		const char *p = line;
+		size_t n;
+
+		bytes += strlen(line);
+		if (bytes > DNS_TA_FILE_MAX)
+			break;
+		/* a whitespace-separated word "DS" or "DNSKEY" before any
+		 * ';' comment */
+		while (*(p += strspn(p, " \t\r\n")) != '\0' && *p != ';') {
+			n = strcspn(p, " \t\r\n");
+			if ((n == 2 && strncmp(p, "DS", 2) == 0) ||
+			    (n == 6 && strncmp(p, "DNSKEY", 6) == 0))
+				found = true;
+			p += n;
+		}
+	}
+	if (ferror(fp)) {
+		fclose(fp);
+		return dw_fail(e, DW_EINVAL, "trust anchor %s: cannot read",
+		    path);
+	}
+	fclose(fp);
+	if (bytes > DNS_TA_FILE_MAX)
+		return dw_fail(e, DW_EINVAL, "trust anchor %s: larger than "
+		    "%d bytes", path, DNS_TA_FILE_MAX);
+	if (!found)
+		return dw_fail(e, DW_EINVAL, "trust anchor %s: no DS or "
+		    "DNSKEY record in it", path);
+	return DW_OK;
+}
+
+/* The first "error: " line libunbound logged, without its prefix. */
+static void
+first_error(const char *log, char *out, size_t sz)
+{
+	const char *p = log != NULL ? strstr(log, "error: ") : NULL;
+	size_t n;
+
+	if (p == NULL) {
+		snprintf(out, sz, "refused (no reason given)");
+		return;
+	}
+	p += strlen("error: ");
+	n = strcspn(p, "\n");
+	snprintf(out, sz, "%.*s", (int)(n < sz ? n : sz - 1), p);
+}
+
+/*
+ * Makes libunbound apply the whole configuration now (removing a zone
+ * that was never added changes nothing else), so a bad trust anchor is
+ * an error here, with libunbound's reason, and not a failure of every
+ * query later.  Any option set after this is refused by libunbound.
+ */
+static enum dw_err
+finalize(struct ubr *u, const struct dns_unbound_opts *o,
+    struct dw_error *e)
+{
+	char *log = NULL, why[512];
+	size_t loglen = 0;
+	FILE *mem;
+	int rc;
+
+	mem = open_memstream(&log, &loglen);
+	if (mem == NULL)
+		return dw_fail(e, DW_ENOMEM, "resolver: out of memory");
+	(void)ub_ctx_debugout(u->ctx, mem);
+	rc = ub_ctx_zone_remove(u->ctx, "dmarcward-finalize.invalid");
+	(void)ub_ctx_debugout(u->ctx, stderr);
+	fclose(mem);
+	first_error(log, why, sizeof(why));
+	free(log);
+	if (rc == 0)
+		return DW_OK;
+	if (o->trust_anchor != NULL)
+		return dw_fail(e, DW_EINVAL, "trust anchor %s: %s",
+		    o->trust_anchor, why);
+	return dw_fail(e, DW_EINVAL, "resolver: %s: %s", ub_strerror(rc),
+	    why);
+}
+
 static enum dw_err
 configure(struct ubr *u, const struct dns_unbound_opts *o,
     struct dw_error *e)
@@ -493,21 +639,16 @@ configure(struct ubr *u, const struct dns_unbound_opts *o,
 			    ub_strerror(rc));
 	}
 	if (o->trust_anchor != NULL) {
-		/* libunbound reads the file only at the first query: a
-		 * missing one must fail here, not turn validation off */
-		FILE *fp = fopen(o->trust_anchor, "r");
-
-		if (fp == NULL)
-			return dw_fail(e, DW_EINVAL, "trust anchor %s: "
-			    "cannot read", o->trust_anchor);
-		fclose(fp);
+		err = ta_check(o->trust_anchor, e);
+		if (err != DW_OK)
+			return err;
 		rc = ub_ctx_add_ta_file(u->ctx, o->trust_anchor);
 		if (rc != 0)
 			return dw_fail(e, DW_EINVAL, "trust anchor %s: %s",
 			    o->trust_anchor, ub_strerror(rc));
 		u->has_ta = true;
 	}
-	return DW_OK;
+	return finalize(u, o, e);
 }
 
 enum dw_err

@@ -115,19 +115,27 @@ lookup(struct ev *e, const char *name, enum dns_type t,
     const struct dns_answer **ans)
 {
 	enum dw_err err;
-	char q[DNS_NAME_MAX + 16];
+	char q[DNS_NAME_MAX + 16], sec[32];
 
 	err = dns_query(e->r, e->a, name, t, ans);
 	if (!e->q->trace)
 		return err;
 	snprintf(q, sizeof(q), "%s %s", dns_type_name(t), name);
+	/* the DNSSEC status when the resolver validates */
+	snprintf(sec, sizeof(sec), "%s%s", *ans != NULL &&
+	    (*ans)->sec != DNS_SEC_UNCHECKED ? ", DNSSEC " : "",
+	    *ans != NULL && (*ans)->sec != DNS_SEC_UNCHECKED ?
+	    dns_sec_name((*ans)->sec) : "");
 	if (err == DW_OK && (*ans)->n == 0)
-		ev_trace(e, SPF_EV_LOOKUP, q, "NODATA");
+		ev_trace(e, SPF_EV_LOOKUP, q, "NODATA%s", sec);
 	else if (err == DW_OK)
-		ev_trace(e, SPF_EV_LOOKUP, q, "%zu record%s", (*ans)->n,
-		    (*ans)->n == 1 ? "" : "s");
+		ev_trace(e, SPF_EV_LOOKUP, q, "%zu record%s%s", (*ans)->n,
+		    (*ans)->n == 1 ? "" : "s", sec);
 	else if (err == DW_EDNS_PERM)
-		ev_trace(e, SPF_EV_LOOKUP, q, "NXDOMAIN");
+		ev_trace(e, SPF_EV_LOOKUP, q, "NXDOMAIN%s", sec);
+	else if (err == DW_EDNS_TEMP && *ans != NULL && (*ans)->why != NULL)
+		ev_trace(e, SPF_EV_LOOKUP, q, "%s: %s", dw_strerror(err),
+		    (*ans)->why);
 	else
 		ev_trace(e, SPF_EV_LOOKUP, q, "%s", dw_strerror(err));
 	return err;

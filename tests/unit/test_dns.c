@@ -1,6 +1,7 @@
 /* test_dns.c: names, TXT rdata, the zone-data resolver and the cache. */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "dwtest.h"
 
@@ -35,7 +36,9 @@ static const char zone[] =
     "  loop2.example:\n"
     "    - CNAME: loop1.example\n"
     "  1.2.0.192.in-addr.arpa:\n"
-    "    - PTR: host.example\n";
+    "    - PTR: host.example\n"
+    "  _25._tcp.host.example:\n"
+    "    - TLSA: [3, 1, 1, \"00ff\"]\n";
 
 static struct dns_resolver *
 load(void)
@@ -127,6 +130,10 @@ fake_outcomes(void **state)
 	assert_int_equal(ans->n, 1);
 	assert_int_equal(dns_query(r, a, "half.example", DNS_T_TXT, &ans),
 	    DW_EDNS_TEMP);
+	/* a temporary failure says why */
+	assert_non_null(ans);
+	assert_non_null(ans->why);
+	assert_non_null(strstr(ans->why, "timeout"));
 	/* MX with a null MX, PTR */
 	assert_int_equal(dns_query(r, a, "host.example", DNS_T_MX, &ans),
 	    DW_OK);
@@ -144,6 +151,13 @@ fake_outcomes(void **state)
 	assert_string_equal(ans->canon, "host.example");
 	assert_int_equal(dns_query(r, a, "loop1.example", DNS_T_A, &ans),
 	    DW_EDNS_TEMP);
+	assert_non_null(strstr(ans->why, "CNAME chain"));
+	/* TLSA: rdata as on the wire */
+	assert_int_equal(dns_query(r, a, "_25._tcp.host.example", DNS_T_TLSA,
+	    &ans), DW_OK);
+	assert_int_equal(ans->n, 1);
+	assert_int_equal(ans->rr[0].u.raw.len, 5);
+	assert_memory_equal(ans->rr[0].u.raw.data, "\3\1\1\0\377", 5);
 	arena_free(a);
 	dns_free(r);
 }
@@ -247,6 +261,9 @@ bad_zone(void **state)
 		"zonedata:\n  a.example:\n    - A: not-an-address\n",
 		"zonedata:\n  a.example:\n    - WHAT: x\n",
 		"zonedata:\n  a.example:\n    - MX: 5\n",
+		"zonedata:\n  a.example:\n    - TLSA: [3, 1, 1, \"xyz\"]\n",
+		"zonedata:\n  a.example:\n    - TLSA: [3, 1, 256, \"00\"]\n",
+		"zonedata:\n  a.example:\n    - TLSA: [3, 1, \"00\"]\n",
 		"zonedata:\n  a.example: [\n",
 		"",
 	};
@@ -282,6 +299,60 @@ unbound_refuses_bad_upstream(void **state)
 	assert_null(r);
 }
 
+/* Writes text to a fresh file under /tmp; returns its name. */
+static void
+write_tmp(char *path, const char *text)
+{
+	FILE *fp;
+	int fd;
+
+	snprintf(path, 64, "%s", "/tmp/dwtest-ta.XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	fp = fdopen(fd, "w");
+	assert_non_null(fp);
+	fputs(text, fp);
+	fclose(fp);
+}
+
+static void
+unbound_trust_anchor(void **state)
+{
+	static const struct {
+		const char	*text, *want;
+	} bad[] = {
+		{ "", "no DS or DNSKEY record" },
+		{ "; only a comment DS\n", "no DS or DNSKEY record" },
+		{ "example. IN DS 1 13 2 not-hex\n", "parse error" },
+	};
+	struct dns_unbound_opts o = { .upstream = "127.0.0.1@1" };
+	struct dns_resolver *r;
+	struct dw_error e;
+	char path[64];
+	size_t i;
+
+	(void)state;
+	/* each is refused when the resolver is made, before any query,
+	 * never taken as "validate nothing" */
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		write_tmp(path, bad[i].text);
+		o.trust_anchor = path;
+		assert_int_equal(dns_unbound_new(&o, &r, &e), DW_EINVAL);
+		assert_null(r);
+		assert_non_null(strstr(e.msg, path));
+		if (strstr(e.msg, bad[i].want) == NULL)
+			fail_msg("anchor \"%s\": %s", bad[i].text, e.msg);
+		unlink(path);
+	}
+	write_tmp(path, "example. IN DS 31589 8 2 "
+	    "cde0d742d6998aa554a92d890f8184c698cfac8a26fa59875a990c03e576343c"
+	    "\n");
+	o.trust_anchor = path;
+	assert_int_equal(dns_unbound_new(&o, &r, &e), DW_OK);
+	dns_free(r);
+	unlink(path);
+}
+
 int
 main(void)
 {
@@ -293,6 +364,7 @@ main(void)
 		cmocka_unit_test(cache_ttl),
 		cmocka_unit_test(bad_zone),
 		cmocka_unit_test(unbound_refuses_bad_upstream),
+		cmocka_unit_test(unbound_trust_anchor),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
