@@ -8,12 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
 #include "base/arena.h"
 #include "base/log.h"
 #include "cli.h"
 #include "cli_dns.h"
+#include "cli_json.h"
 #include "record/spf_eval.h"
 #include "record/spf_lint.h"
 
@@ -60,33 +59,6 @@ usage(FILE *fp)
 	    "       dmarcward spf lint [--json] DOMAIN...\n\n"
 	    "See dmarcward spf eval --help, dmarcward spf lint --help and "
 	    "dmarcward-spf(1).\n");
-}
-
-/* A JSON string even for bytes that are not UTF-8 (escaped first). */
-static json_t *
-jstr(const char *s)
-{
-	char clean[4096];
-	json_t *j;
-
-	if (s == NULL)
-		return json_null();
-	j = json_string(s);
-	if (j != NULL)
-		return j;
-	return json_string(log_sanitize(clean, sizeof(clean), s));
-}
-
-/* Prints j as one line and drops it. */
-static void
-print_json(json_t *j)
-{
-	char *s = json_dumps(j, JSON_COMPACT);
-
-	if (s != NULL)
-		printf("%s\n", s);
-	free(s);
-	json_decref(j);
 }
 
 static const char *
@@ -136,10 +108,10 @@ eval_json(const struct spf_outcome *o, bool trace)
 
 	json_object_set_new(j, "result", json_string(spf_result_name(
 	    o->result)));
-	json_object_set_new(j, "explanation", jstr(o->explanation));
-	json_object_set_new(j, "domain", jstr(o->domain));
-	json_object_set_new(j, "mechanism", jstr(o->mechanism));
-	json_object_set_new(j, "problem", jstr(o->problem));
+	json_object_set_new(j, "explanation", cli_json_str(o->explanation));
+	json_object_set_new(j, "domain", cli_json_str(o->domain));
+	json_object_set_new(j, "mechanism", cli_json_str(o->mechanism));
+	json_object_set_new(j, "problem", cli_json_str(o->problem));
 	json_object_set_new(j, "dns_terms", json_integer(o->dns_terms));
 	json_object_set_new(j, "void_lookups", json_integer(o->voids));
 	if (trace) {
@@ -150,14 +122,14 @@ eval_json(const struct spf_outcome *o, bool trace)
 			json_array_append_new(arr, json_pack(
 			    "{s:s, s:i, s:o, s:o, s:s, s:i, s:i}",
 			    "event", ev_names[t->kind], "depth",
-			    (int)t->depth, "domain", jstr(t->domain),
-			    "text", jstr(t->text), "note", t->note,
+			    (int)t->depth, "domain", cli_json_str(t->domain),
+			    "text", cli_json_str(t->text), "note", t->note,
 			    "dns_terms", (int)t->dns_terms,
 			    "void_lookups", (int)t->voids));
 		}
 		json_object_set_new(j, "trace", arr);
 	}
-	print_json(j);
+	cli_json_print(j);
 }
 
 /* The resolver of the global options and a work arena. */
@@ -246,10 +218,10 @@ tree_json(const struct spf_lint_node *n)
 	json_t *j = json_object(), *kids = json_array();
 	size_t i;
 
-	json_object_set_new(j, "via", jstr(n->via));
-	json_object_set_new(j, "domain", jstr(n->domain));
-	json_object_set_new(j, "record", jstr(n->record));
-	json_object_set_new(j, "status", jstr(n->status));
+	json_object_set_new(j, "via", cli_json_str(n->via));
+	json_object_set_new(j, "domain", cli_json_str(n->domain));
+	json_object_set_new(j, "record", cli_json_str(n->record));
+	json_object_set_new(j, "status", cli_json_str(n->status));
 	json_object_set_new(j, "own_lookups", json_integer(n->own));
 	json_object_set_new(j, "lookups", json_integer(n->lookups));
 	json_object_set_new(j, "void_lookups", json_integer(n->voids));
@@ -265,22 +237,22 @@ lint_json(const struct spf_lint *l)
 	json_t *j = json_object(), *f = json_array();
 	size_t i;
 
-	json_object_set_new(j, "domain", jstr(l->domain));
+	json_object_set_new(j, "domain", cli_json_str(l->domain));
 	json_object_set_new(j, "lookups", json_integer(l->lookups));
 	json_object_set_new(j, "limit", json_integer(SPF_MAX_DNS_MECH));
 	json_object_set_new(j, "void_lookups", json_integer(l->voids));
-	json_object_set_new(j, "all", jstr(l->all));
-	json_object_set_new(j, "suggestion", jstr(l->suggestion));
+	json_object_set_new(j, "all", cli_json_str(l->all));
+	json_object_set_new(j, "suggestion", cli_json_str(l->suggestion));
 	json_object_set_new(j, "tree", l->root != NULL ?
 	    tree_json(l->root) : json_null());
 	for (i = 0; i < l->nfindings; i++)
 		json_array_append_new(f, json_pack("{s:s, s:s, s:o, s:o}",
 		    "severity", spf_lint_sev_name(l->findings[i].sev),
 		    "code", l->findings[i].code,
-		    "domain", jstr(l->findings[i].domain),
-		    "message", jstr(l->findings[i].msg)));
+		    "domain", cli_json_str(l->findings[i].domain),
+		    "message", cli_json_str(l->findings[i].msg)));
 	json_object_set_new(j, "findings", f);
-	print_json(j);
+	cli_json_print(j);
 }
 
 static void
@@ -356,21 +328,13 @@ spf_lint_cmd(struct cli *c, int argc, char **argv)
 static int
 spf_run(struct cli *c, int argc, char **argv)
 {
-	if (argc < 2) {
-		usage(stderr);
-		return CLI_EXIT_FAIL;
-	}
-	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
-		usage(stdout);
-		return CLI_EXIT_OK;
-	}
-	if (strcmp(argv[1], "eval") == 0)
-		return spf_eval_cmd(c, argc - 1, argv + 1);
-	if (strcmp(argv[1], "lint") == 0)
-		return spf_lint_cmd(c, argc - 1, argv + 1);
-	log_warnx("spf: unknown subcommand \"%s\"", argv[1]);
-	usage(stderr);
-	return CLI_EXIT_FAIL;
+	static const struct cli_sub subs[] = {
+		{ "eval", spf_eval_cmd },
+		{ "lint", spf_lint_cmd },
+	};
+
+	return cli_run_sub(c, argc, argv, "spf", subs,
+	    sizeof(subs) / sizeof(subs[0]), usage);
 }
 
 const struct cli_cmd cli_cmd_spf = {
