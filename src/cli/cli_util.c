@@ -1,17 +1,14 @@
 /* cli_util.c: small helpers shared by the commands. */
-#include <time.h>
 
 #include "base/log.h"
+#include "base/mono.h"
 #include "base/secret.h"
 #include "cli_util.h"
 
 double
 cli_now(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return mono_now();
 }
 
 bool

@@ -9,8 +9,8 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "base/mono.h"
 #include "dns.h"
 
 #define CACHE_ARENA_MAX	((size_t)64 << 20)
@@ -51,11 +51,8 @@ struct cache {
 static double
 mono(void *arg)
 {
-	struct timespec ts;
-
 	(void)arg;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return mono_now();
 }
 
 static size_t

@@ -16,10 +16,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <unbound.h>
 
+#include "base/mono.h"
 #include "dns.h"
 
 struct ubq {
@@ -49,15 +49,6 @@ struct ubr {
 	bool			 has_ta;
 	struct ubq_list		 waiting, inflight, done;
 };
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void
 list_push(struct ubq_list *l, struct ubq *q)
@@ -328,7 +319,7 @@ start(struct ubr *u, struct ubq *q)
 {
 	int rc;
 
-	q->deadline = now() + u->timeout;
+	q->deadline = mono_now() + u->timeout;
 	list_push(&u->inflight, q);
 	rc = ub_resolve_async(u->ctx, q->name, (int)q->type, 1, q, ub_done,
 	    &q->id);
@@ -403,7 +394,7 @@ run_done(struct ubr *u)
 static double
 expire(struct ubr *u)
 {
-	double t = now(), next = -1;
+	double t = mono_now(), next = -1;
 	struct ubq *q, *nq;
 
 	for (q = u->inflight.head; q != NULL; q = nq) {
