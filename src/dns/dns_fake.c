@@ -388,7 +388,7 @@ answer(struct fake *f, struct arena *a, const char *name,
 	if (err == DW_OK)
 		ans->wire_len = wire_size(ans);
 	if (err == DW_EDNS_TEMP)
-		ans->why = "timeout (TIMEOUT in the zone data)";
+		ans->why = "timeout: TIMEOUT in the zone data";
 	return err;
 }
 

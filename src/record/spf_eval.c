@@ -5,6 +5,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "base/mono.h"
 #include "spf_eval.h"
 
 #define SPF_BUF_MAX	SPF_MACRO_OUT_MAX
@@ -23,6 +24,7 @@ struct ev {
 	unsigned		 depth;
 	const char		*cur;		/* domain being checked */
 	const char		*pname;		/* cached %{p} */
+	double			 deadline;	/* of the time budget */
 	size_t			 tcap;
 	bool			 nomem;
 };
@@ -110,6 +112,24 @@ perm(struct ev *e, const char *text, const char *why)
 	return fail_with(e, SPF_PERMERROR, text, why);
 }
 
+/* Past the time budget no lookup is started: a temporary failure. */
+static bool
+over_budget(struct ev *e, const char *name, enum dns_type t)
+{
+	char why[96], q[DNS_NAME_MAX + 16];
+
+	if (mono_now() <= e->deadline)
+		return false;
+	snprintf(q, sizeof(q), "%s %s", dns_type_name(t), name);
+	snprintf(why, sizeof(why), "over the time budget of %u ms (RFC 7208 "
+	    "section 4.6.4)", e->q->budget_ms ? e->q->budget_ms :
+	    SPF_TIME_BUDGET_MS);
+	if (e->out->problem == NULL)
+		e->out->problem = arena_strdup(e->a, why);
+	ev_trace(e, SPF_EV_LOOKUP, q, "not asked: %s", why);
+	return true;
+}
+
 static enum dw_err
 lookup(struct ev *e, const char *name, enum dns_type t,
     const struct dns_answer **ans)
@@ -117,6 +137,10 @@ lookup(struct ev *e, const char *name, enum dns_type t,
 	enum dw_err err;
 	char q[DNS_NAME_MAX + 16], sec[32];
 
+	if (over_budget(e, name, t)) {
+		*ans = NULL;
+		return DW_EDNS_TEMP;
+	}
 	err = dns_query(e->r, e->a, name, t, ans);
 	if (!e->q->trace)
 		return err;
@@ -642,6 +666,8 @@ spf_check_host(struct arena *a, struct dns_resolver *r,
 	e.q = q;
 	e.out = out;
 	e.helo = q->helo != NULL ? q->helo : "";
+	e.deadline = mono_now() + (q->budget_ms ? q->budget_ms :
+	    SPF_TIME_BUDGET_MS) / 1000.0;
 	if (q->ip == NULL || !spf_ip_parse(q->ip, e.ip, &e.v6))
 		return DW_EINVAL;
 	if (!split_sender(&e, q))

@@ -70,7 +70,7 @@ contains "json MX record" "$T/o" \
 contains "json NXDOMAIN" "$T/o" '"name":"nx.example.org","type":"MX","outcome":"nxdomain"'
 contains "json NODATA" "$T/o" '"name":"mx.example.org","type":"MX","outcome":"nodata"'
 contains "json timeout with its reason" "$T/o" \
-    '"outcome":"tempfail","reason":"timeout (TIMEOUT in the zone data)"'
+    '"outcome":"tempfail","reason":"timeout: TIMEOUT in the zone data"'
 look --json TXT example.org > "$T/o"
 contains "json TXT strings" "$T/o" \
     '"text":"v=spf1 ip4:192.0.2.0/24 -all","strings":2,"longest_string":24'

@@ -66,4 +66,28 @@ contains "lint no record" "$T/o" "no-record"
 is "clean record exits 0" "$?" 0
 contains "lint json" "$T/o" '"domain":"a1.vendor.example","lookups":0,"limit":10'
 
+# many domains at once: the same output in the same order as one by one
+printf '# a comment\nbig.example\n\n  open.example  # trailing\nbad..name\n%s\n' \
+    'two.example' > "$T/domains"
+"$DW" --zone "$L" spf lint --file "$T/domains" > "$T/all"
+is "lint --file exits 1 on errors" "$?" 1
+for d in big.example open.example bad..name two.example; do
+	"$DW" --zone "$L" spf lint "$d"
+done > "$T/one"
+ok "lint --file: same output, same order as one at a time" \
+    cmp "$T/all" "$T/one"
+"$DW" --zone "$L" spf lint --parallel 1 --file - < "$T/domains" > "$T/seq"
+ok "lint --parallel 1 from standard input: same output" \
+    cmp "$T/all" "$T/seq"
+contains "lint of a bad name" "$T/all" "bad..name: not a valid domain name"
+fails "lint --parallel 0" 2 "$DW" --zone "$L" spf lint --parallel 0 \
+    big.example
+fails "lint with both --file and domains" 2 "$DW" --zone "$L" spf lint \
+    --file "$T/domains" big.example
+fails "lint --file that does not exist" 2 "$DW" --zone "$L" spf lint \
+    --file "$T/none"
+"$DW" --zone "$Z" spf lint slow.example.org > "$T/o"
+contains "lint: a timeout says so" "$T/o" \
+    "TXT lookup: temporary DNS failure (timeout"
+
 done_testing
