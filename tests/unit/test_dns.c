@@ -254,6 +254,70 @@ cache_ttl(void **state)
 	dns_free(c);
 }
 
+struct hit_during {
+	struct dns_resolver	*c;
+	struct arena		*a;
+	const struct dns_answer	*ans;
+	enum dw_err		 err;
+	bool			 done;
+};
+
+static void
+hit_done(void *arg, enum dw_err err, const struct dns_answer *ans)
+{
+	struct hit_during *h = arg;
+
+	h->done = true;
+	h->err = err;
+	h->ans = ans;
+}
+
+/* A miss whose callback asks for a name the cache holds. */
+static void
+miss_done(void *arg, enum dw_err err, const struct dns_answer *ans)
+{
+	struct hit_during *h = arg;
+
+	(void)err;
+	(void)ans;
+	assert_int_equal(dns_submit(h->c, h->a, "host.example", DNS_T_A,
+	    hit_done, h), DW_OK);
+}
+
+/*
+ * A hit waits in the cache until dns_wait() delivers it; meanwhile other
+ * answers may fill the cache and flush it.  The hit must still deliver
+ * its own answer, not whatever took the flushed entry's place.
+ */
+static void
+cache_flush_before_delivery(void **state)
+{
+	struct dns_resolver *c = dns_cache_new(load(), 2, NULL, NULL);
+	struct arena *a = arena_new(1 << 20);
+	struct hit_during h = { 0 };
+	const struct dns_answer *ans;
+
+	(void)state;
+	h.c = c;
+	h.a = a;
+	assert_int_equal(dns_query(c, a, "host.example", DNS_T_A, &ans),
+	    DW_OK);
+	/* two misses: the first queues the hit, the second fills the
+	 * table (2 entries) and flushes it before the hit is delivered */
+	assert_int_equal(dns_submit(c, a, "c1.example", DNS_T_A, miss_done,
+	    &h), DW_OK);
+	assert_int_equal(dns_submit(c, a, "multi.example", DNS_T_TXT,
+	    hit_done, &(struct hit_during){ 0 }), DW_OK);
+	assert_int_equal(dns_wait(c), DW_OK);
+	assert_true(h.done);
+	assert_int_equal(h.err, DW_OK);
+	assert_string_equal(h.ans->qname, "host.example");
+	assert_int_equal(h.ans->type, DNS_T_A);
+	assert_int_equal(h.ans->rr[0].u.addr[3], 1);
+	arena_free(a);
+	dns_free(c);
+}
+
 static void
 bad_zone(void **state)
 {
@@ -362,6 +426,7 @@ main(void)
 		cmocka_unit_test(fake_outcomes),
 		cmocka_unit_test(async_order),
 		cmocka_unit_test(cache_ttl),
+		cmocka_unit_test(cache_flush_before_delivery),
 		cmocka_unit_test(bad_zone),
 		cmocka_unit_test(unbound_refuses_bad_upstream),
 		cmocka_unit_test(unbound_trust_anchor),
