@@ -390,29 +390,28 @@ run_done(struct ubr *u)
 	}
 }
 
-/* Cancels what passed its deadline: a timeout is a temporary failure. */
+/*
+ * Cancels what passed its deadline: a timeout is a temporary failure.
+ * Every query gets the same timeout and joins the tail of inflight when
+ * it starts, so deadlines grow along the list: only the head can be due.
+ * Returns the seconds until the next deadline (0: none in flight).
+ */
 static double
 expire(struct ubr *u)
 {
-	double t = mono_now(), next = -1;
-	struct ubq *q, *nq;
+	double t = mono_now();
+	struct ubq *q;
+	char why[64];
 
-	for (q = u->inflight.head; q != NULL; q = nq) {
-		nq = q->next;
-		if (q->deadline <= t) {
-			char why[64];
-
-			(void)ub_cancel(u->ctx, q->id);
-			list_del(&u->inflight, q);
-			snprintf(why, sizeof(why), "timeout after %.0f ms",
-			    u->timeout * 1000);
-			q->err = fail(q, DW_EDNS_TEMP, why);
-			list_push(&u->done, q);
-		} else if (next < 0 || q->deadline < next) {
-			next = q->deadline;
-		}
+	while ((q = u->inflight.head) != NULL && q->deadline <= t) {
+		(void)ub_cancel(u->ctx, q->id);
+		list_del(&u->inflight, q);
+		snprintf(why, sizeof(why), "timeout after %.0f ms",
+		    u->timeout * 1000);
+		q->err = fail(q, DW_EDNS_TEMP, why);
+		list_push(&u->done, q);
 	}
-	return next < 0 ? 0 : next - t;
+	return q != NULL ? q->deadline - t : 0;
 }
 
 static enum dw_err
