@@ -68,6 +68,11 @@ cli_dns_resolver(const struct cli *c)
 	struct dw_error e = { DW_OK, "" };
 	struct dns_resolver *r, *cached;
 
+	if (c->zone != NULL && c->resolver != NULL) {
+		log_warnx("--zone %s and --resolver %s: answers come from one "
+		    "or the other; give only one", c->zone, c->resolver);
+		return NULL;
+	}
 	if (c->zone != NULL && c->trust_anchor != NULL) {
 		log_warnx("--trust-anchor %s: zone data (--zone) has no "
 		    "DNSSEC to validate; use one or the other",

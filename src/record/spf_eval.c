@@ -241,6 +241,9 @@ target(struct ev *e, const struct spf_term *t, const char **out)
 	err = spf_macro_expand(&c, t->spec, strlen(t->spec), false, &b);
 	if (err == DW_ENOMEM)
 		e->nomem = true;
+	if (err != DW_OK && e->out->problem == NULL)
+		e->out->problem = err == DW_ELIMIT ? "macro expansion too "
+		    "long" : "invalid macro";
 	if (err != DW_OK)
 		m = M_PERM;
 	else if (!spf_domain_fix(&b))
@@ -287,8 +290,12 @@ mech_mx(struct ev *e, const struct spf_term *t, const char *name)
 		if (ans->rr[i].u.mx.host[0] == '\0')
 			continue;	/* null MX (RFC 7505) */
 		/* §4.6.4: querying an 11th address record is permerror */
-		if (i == SPF_MAX_MX_NAMES)
+		if (i == SPF_MAX_MX_NAMES) {
+			if (e->out->problem == NULL)
+				e->out->problem = "more than 10 MX names "
+				    "(RFC 7208 section 4.6.4)";
 			return M_PERM;
+		}
 		err = lookup(e, ans->rr[i].u.mx.host,
 		    e->v6 ? DNS_T_AAAA : DNS_T_A, &aa);
 		if (err == DW_EDNS_TEMP)

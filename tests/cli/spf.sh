@@ -66,6 +66,26 @@ contains "lint no record" "$T/o" "no-record"
 is "clean record exits 0" "$?" 0
 contains "lint json" "$T/o" '"domain":"a1.vendor.example","lookups":0,"limit":10'
 
+# sizes (ADVERSARIAL F8) and MX fan-out (F4)
+"$DW" --zone "$L" spf lint long.example split.example mx11.example \
+    > "$T/o"
+contains "lint: a string over 255 bytes" "$T/o" \
+    "string-too-long    long.example: a TXT string of 344 bytes"
+contains "lint: an answer over 512 bytes" "$T/o" \
+    "answer-too-big     split.example: the TXT answer is"
+contains "lint: more than 10 MX names" "$T/o" \
+    "mx-limit           mx11.example: mx: 11 MX names"
+"$DW" --zone "$L" spf eval --ip 192.0.2.250 --sender a@split.example \
+    > "$T/o"
+contains "a record of 1,785 bytes in 28 strings is read whole" "$T/o" \
+    "mechanism: ip4:192.0.2.250"
+"$DW" --zone "$L" spf eval --ip 192.0.2.99 --sender a@mx11.example \
+    > "$T/o"
+contains "11 MX names: permerror, with the reason" "$T/o" \
+    "problem: more than 10 MX names"
+fails "--zone with --resolver" 2 "$DW" --zone "$L" --resolver \
+    127.0.0.1@1 spf lint long.example
+
 # many domains at once: the same output in the same order as one by one
 printf '# a comment\nbig.example\n\n  open.example  # trailing\nbad..name\n%s\n' \
     'two.example' > "$T/domains"
