@@ -21,6 +21,7 @@
 
 #include "base/mono.h"
 #include "dns.h"
+#include "dns_wire.h"
 
 struct ubq {
 	struct ubr	*u;
@@ -77,117 +78,6 @@ list_del(struct ubq_list *l, struct ubq *q)
 	l->n--;
 }
 
-/* A name in rdata (uncompressed wire format) to text at *off. */
-static char *
-rd_name(struct arena *a, const uint8_t *rd, size_t len, size_t off)
-{
-	char out[DNS_NAME_MAX + 2];
-	size_t o = 0;
-
-	while (off < len && rd[off] != 0) {
-		size_t l = rd[off];
-
-		if (l > DNS_LABEL_MAX || l > len - off - 1 ||
-		    o + l + 1 > sizeof(out) - 1)
-			return NULL;
-		if (o > 0)
-			out[o++] = '.';
-		memcpy(out + o, rd + off + 1, l);
-		o += l;
-		off += 1 + l;
-	}
-	if (off >= len)
-		return NULL;
-	out[o] = '\0';
-	for (off = 0; off < o; off++)
-		if (out[off] >= 'A' && out[off] <= 'Z')
-			out[off] = (char)(out[off] - 'A' + 'a');
-	return arena_strdup(a, out);
-}
-
-/* Skips a possibly compressed name in a message; 0 when malformed. */
-static size_t
-skip_name(const uint8_t *p, size_t len, size_t off)
-{
-	while (off < len) {
-		if ((p[off] & 0xc0) == 0xc0)
-			return off + 2 <= len ? off + 2 : 0;
-		if (p[off] > DNS_LABEL_MAX)
-			return 0;
-		if (p[off] == 0)
-			return off + 1;
-		off += 1 + (size_t)p[off];
-	}
-	return 0;
-}
-
-/* The CNAMEs in the answer section: how many were followed. */
-static size_t
-count_cnames(const uint8_t *p, size_t len)
-{
-	size_t off = 12, n = 0, an, qd;
-
-	if (p == NULL || len < 12)
-		return 0;
-	qd = (size_t)p[4] << 8 | p[5];
-	an = (size_t)p[6] << 8 | p[7];
-	while (qd-- > 0) {
-		off = skip_name(p, len, off);
-		if (off == 0 || off + 4 > len)
-			return n;
-		off += 4;
-	}
-	while (an-- > 0) {
-		size_t rdlen;
-
-		off = skip_name(p, len, off);
-		if (off == 0 || off + 10 > len)
-			return n;
-		if (((size_t)p[off] << 8 | p[off + 1]) == DNS_T_CNAME)
-			n++;
-		rdlen = (size_t)p[off + 8] << 8 | p[off + 9];
-		off += 10;
-		if (rdlen > len - off)
-			return n;
-		off += rdlen;
-	}
-	return n;
-}
-
-static enum dw_err
-conv_rr(struct arena *a, enum dns_type t, const uint8_t *rd, size_t len,
-    struct dns_rr *rr)
-{
-	switch (t) {
-	case DNS_T_A:
-	case DNS_T_AAAA:
-		if (len != (t == DNS_T_A ? 4u : 16u))
-			return DW_ESYNTAX;
-		memcpy(rr->u.addr, rd, len);
-		return DW_OK;
-	case DNS_T_MX:
-		if (len < 3)
-			return DW_ESYNTAX;
-		rr->u.mx.pref = (uint16_t)(rd[0] << 8 | rd[1]);
-		rr->u.mx.host = rd_name(a, rd, len, 2);
-		return rr->u.mx.host == NULL ? DW_ESYNTAX : DW_OK;
-	case DNS_T_PTR:
-	case DNS_T_CNAME:
-		rr->u.name = rd_name(a, rd, len, 0);
-		return rr->u.name == NULL ? DW_ESYNTAX : DW_OK;
-	case DNS_T_TXT:
-	case DNS_T_SPF:
-		return dns_txt_from_rdata(a, rd, len, rr);
-	default:
-		rr->u.raw.data = arena_alloc(a, len + 1);
-		if (rr->u.raw.data == NULL)
-			return DW_ENOMEM;
-		memcpy(rr->u.raw.data, rd, len);
-		rr->u.raw.len = len;
-		return DW_OK;
-	}
-}
-
 static enum dw_err
 conv_data(struct ubq *q, struct ub_result *res, struct dns_answer *ans)
 {
@@ -203,7 +93,7 @@ conv_data(struct ubq *q, struct ub_result *res, struct dns_answer *ans)
 		if (res->len[i] < 0)
 			return DW_ESYNTAX;
 		ans->rr[i].ttl = ans->ttl;
-		err = conv_rr(q->a, q->type, (const uint8_t *)res->data[i],
+		err = dns_wire_rr(q->a, q->type, (const uint8_t *)res->data[i],
 		    (size_t)res->len[i], &ans->rr[i]);
 		if (err != DW_OK)
 			return err;
@@ -246,7 +136,8 @@ convert(struct ubq *q, struct ub_result *res)
 	ans->canon = q->name;
 	ans->ttl = res->ttl > 0 ? (uint32_t)res->ttl : 0;
 	ans->wire_len = res->answer_len > 0 ? (size_t)res->answer_len : 0;
-	ans->ncname = count_cnames(res->answer_packet, ans->wire_len);
+	ans->ncname = dns_wire_count_cnames(res->answer_packet,
+	    ans->wire_len);
 	if (res->canonname != NULL && ans->ncname > 0) {
 		char tmp[DNS_NAME_MAX + 2];
 

@@ -8,6 +8,7 @@
 #include "base/arena.h"
 #include "dns/dns.h"
 #include "dns/dns_fake.h"
+#include "dns/dns_wire.h"
 
 static const char zone[] =
     "zonedata:\n"
@@ -94,6 +95,47 @@ txt_rdata(void **state)
 	/* a length byte past the end is refused, never read past */
 	assert_int_equal(dns_txt_from_rdata(a, bad, sizeof(bad), &rr),
 	    DW_ESYNTAX);
+	arena_free(a);
+}
+
+static void
+wire_rr(void **state)
+{
+	static const uint8_t mx[] = { 0, 10, 4, 'M', 'a', 'i', 'L', 2, 'e',
+	    'x', 0 };
+	static const uint8_t past_end[] = { 0, 10, 9, 'm', 'a', 'i', 'l' };
+	static const uint8_t no_root[] = { 4, 'm', 'a', 'i', 'l' };
+	static const uint8_t a5[] = { 192, 0, 2, 1, 9 };
+	static const uint8_t msg[] = {
+		0x12, 0x34, 0x81, 0x80, 0, 1, 0, 2, 0, 0, 0, 0,
+		2, 'c', '1', 2, 'e', 'x', 0, 0, 16, 0, 1,
+		0xc0, 12, 0, 5, 0, 1, 0, 0, 1, 44, 0, 5, 2, 'c', '2', 0xc0, 15,
+		0xc0, 35, 0, 16, 0, 1, 0, 0, 1, 44, 0, 2, 1, 'x',
+	};
+	uint8_t long_label[70] = { 0, 10, 64 };
+	struct arena *a = arena_new(1 << 20);
+	struct dns_rr rr;
+
+	(void)state;
+	assert_int_equal(dns_wire_rr(a, DNS_T_MX, mx, sizeof(mx), &rr),
+	    DW_OK);
+	assert_int_equal(rr.u.mx.pref, 10);
+	assert_string_equal(rr.u.mx.host, "mail.ex");
+	/* a label running past the rdata, a name without its root label,
+	 * a label over 63, an address of the wrong size: refused */
+	assert_int_equal(dns_wire_rr(a, DNS_T_MX, past_end, sizeof(past_end),
+	    &rr), DW_ESYNTAX);
+	assert_int_equal(dns_wire_rr(a, DNS_T_PTR, no_root, sizeof(no_root),
+	    &rr), DW_ESYNTAX);
+	assert_int_equal(dns_wire_rr(a, DNS_T_MX, long_label,
+	    sizeof(long_label), &rr), DW_ESYNTAX);
+	assert_int_equal(dns_wire_rr(a, DNS_T_A, a5, sizeof(a5), &rr),
+	    DW_ESYNTAX);
+	/* a CNAME then a TXT in the answer section; cut short, what was
+	 * seen so far */
+	assert_int_equal(dns_wire_count_cnames(msg, sizeof(msg)), 1);
+	assert_int_equal(dns_wire_count_cnames(msg, 30), 0);
+	assert_int_equal(dns_wire_count_cnames(msg, 3), 0);
 	arena_free(a);
 }
 
@@ -423,6 +465,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(names),
 		cmocka_unit_test(txt_rdata),
+		cmocka_unit_test(wire_rr),
 		cmocka_unit_test(fake_outcomes),
 		cmocka_unit_test(async_order),
 		cmocka_unit_test(cache_ttl),
