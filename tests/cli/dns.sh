@@ -9,6 +9,8 @@ look() {
 }
 
 ok "dns --help" "$DW" dns --help
+ok "dns has a man page" test -s "$DW_TOP/docs/man/dmarcward-dns.1.md"
+ok "spf has a man page" test -s "$DW_TOP/docs/man/dmarcward-spf.1.md"
 ok "dns lookup --help" "$DW" dns lookup --help
 fails "dns without a subcommand" 2 "$DW" dns
 fails "dns lookup without a name" 2 look TXT

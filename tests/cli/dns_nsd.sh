@@ -207,6 +207,9 @@ if [ -n "$SIGNED" ]; then
 	    "result: pass"
 	contains "DNSSEC: the spf trace shows the status" "$T/o" \
 	    "TXT signed.example 1 record, DNSSEC secure"
+	sec spf lint good.signed.example > "$T/o" 2>&1
+	contains "DNSSEC: the lint tree shows the status" "$T/o" \
+	    "include:signed.example [0 own, 0 in branch, DNSSEC secure]"
 	sec spf eval --ip 192.0.2.12 --sender a@tampered.signed.example \
 	    > "$T/o" 2>&1
 	contains "DNSSEC: spf eval of a bogus record is temperror" "$T/o" \
