@@ -99,8 +99,15 @@ $(FUZZ_BUILD)/fuzz_%: fuzz/fuzz_%.c $(FUZZ_BUILD)/libdmarcward.a
 fuzz-smoke: fuzz
 	sh fuzz/smoke.sh $(FUZZ_BUILD)
 
+# bench helpers that use the library (the others are built by their
+# script with cc alone)
+$(BUILD)/bench/%: bench/%.c $(BUILD)/libdmarcward.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libdmarcward.a $(LDLIBS)
+
 bench: all
 	sh bench/ingest
+	sh bench/spf
 
 clean:
 	rm -rf build build-asan build-fuzz

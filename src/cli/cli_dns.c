@@ -68,10 +68,22 @@ cli_dns_resolver(const struct cli *c)
 	struct dw_error e = { DW_OK, "" };
 	struct dns_resolver *r, *cached;
 
+	if (c->zone != NULL && c->resolver != NULL) {
+		log_warnx("--zone %s and --resolver %s: answers come from one "
+		    "or the other; give only one", c->zone, c->resolver);
+		return NULL;
+	}
+	if (c->zone != NULL && c->trust_anchor != NULL) {
+		log_warnx("--trust-anchor %s: zone data (--zone) has no "
+		    "DNSSEC to validate; use one or the other",
+		    c->trust_anchor);
+		return NULL;
+	}
 	if (c->zone != NULL) {
 		r = from_zone(c->zone);
 	} else {
 		o.upstream = c->resolver;
+		o.trust_anchor = c->trust_anchor;
 		o.timeout_ms = timeout_ms();
 		if (dns_unbound_new(&o, &r, &e) != DW_OK) {
 			log_warnx("%s", e.msg);

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 
 #include "base/log.h"
-#include "cli_util.h"
+#include "cli_json.h"
 
 json_t *
 cli_json_str(const char *s)

@@ -3,16 +3,14 @@
 #include <time.h>
 
 #include "base/log.h"
+#include "base/mono.h"
 #include "base/secret.h"
 #include "cli_util.h"
 
 double
 cli_now(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return mono_now();
 }
 
 bool
@@ -44,26 +42,4 @@ cli_read_secret(const char *path, char *out, size_t len)
 		return true;
 	log_warnx("%s", e.msg);
 	return false;
-}
-
-int
-cli_subcommand(struct cli *c, int argc, char **argv,
-    const struct cli_sub *subs, size_t n, void (*usage)(FILE *))
-{
-	size_t i;
-
-	if (argc < 2) {
-		usage(stderr);
-		return CLI_EXIT_FAIL;
-	}
-	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
-		usage(stdout);
-		return CLI_EXIT_OK;
-	}
-	for (i = 0; i < n; i++)
-		if (strcmp(argv[1], subs[i].name) == 0)
-			return subs[i].run(c, argc - 1, argv + 1);
-	log_warnx("%s: unknown subcommand \"%s\"", argv[0], argv[1]);
-	usage(stderr);
-	return CLI_EXIT_FAIL;
 }

@@ -5,11 +5,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
 #include <stdio.h>
 
-#include <jansson.h>
-
 #include "cli.h"
+#include "cli_json.h"
 
 /* Monotonic seconds, for durations. */
 double cli_now(void);
@@ -27,25 +27,5 @@ void cli_format_utc(int64_t t, char *out, size_t sz);
  * False, with a message logged, when it cannot.
  */
 bool cli_read_secret(const char *path, char *out, size_t len);
-
-/* A subcommand: "spf eval", "probe smtp". */
-struct cli_sub {
-	const char	*name;
-	int		(*run)(struct cli *c, int argc, char **argv);
-};
-
-/*
- * Runs the subcommand of subs[0..n) named by argv[1], with argv + 1 (so
- * its argv[0] is its own name).  No name, -h or --help prints usage;
- * an unknown name is a usage error naming argv[0] and the subcommand.
- */
-int cli_subcommand(struct cli *c, int argc, char **argv,
-    const struct cli_sub *subs, size_t n, void (*usage)(FILE *));
-
-/* A JSON string even for bytes that are not UTF-8 (escaped first); null
- * for NULL. */
-json_t *cli_json_str(const char *s);
-/* Prints j as one line and drops the reference. */
-void cli_json_print(json_t *j);
 
 #endif

@@ -531,7 +531,7 @@ probe_run(struct cli *c, int argc, char **argv)
 		{ "smtp", probe_smtp_cmd },
 	};
 
-	return cli_subcommand(c, argc, argv, subs,
+	return cli_run_sub(c, argc, argv, "probe", subs,
 	    sizeof(subs) / sizeof(subs[0]), usage);
 }
 

@@ -8,17 +8,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
 #include "base/arena.h"
+#include "base/buf.h"
 #include "base/log.h"
 #include "cli.h"
 #include "cli_dns.h"
+#include "cli_json.h"
 #include "cli_util.h"
 #include "record/spf_eval.h"
 #include "record/spf_lint.h"
 
 #define SPF_ARENA_MAX	((size_t)64 << 20)
+#define LINT_PARALLEL	64		/* domains linted at once */
+#define LINT_PARALLEL_MAX 4096
+#define LINT_FILE_MAX	((size_t)64 << 20)	/* bytes of --file */
 
 static void
 usage_eval(FILE *fp)
@@ -43,14 +46,21 @@ static void
 usage_lint(FILE *fp)
 {
 	fprintf(fp,
-	    "usage: dmarcward spf lint [--json] DOMAIN...\n\n"
+	    "usage: dmarcward spf lint [--json] [--parallel N] DOMAIN...\n"
+	    "       dmarcward spf lint [--json] [--parallel N] --file FILE\n\n"
 	    "Checks the SPF setup of each domain: the include tree with the "
 	    "DNS lookups\nof each branch against the limit of 10, void "
 	    "lookups, the all policy,\noverlapping ranges, oversized "
-	    "records, ptr, and how to get under the limit.\n\n"
-	    "  --json   one JSON object per domain per line\n\n"
+	    "records, ptr, and how to get under the limit.\n"
+	    "Many domains are checked at once; results come in the order "
+	    "given.\n\n"
+	    "  --json         one JSON object per domain per line\n"
+	    "  --file FILE    the domains, one per line (\"-\": standard "
+	    "input; # comments)\n"
+	    "  --parallel N   domains in flight at once (default %d, at "
+	    "most %d)\n\n"
 	    "Exit status: 0 no errors, 1 an error was found, 2 usage or "
-	    "resolver error.\n");
+	    "resolver error.\n", LINT_PARALLEL, LINT_PARALLEL_MAX);
 }
 
 static void
@@ -58,7 +68,8 @@ usage(FILE *fp)
 {
 	fprintf(fp, "usage: dmarcward spf eval --ip IP --sender ADDR "
 	    "[--helo HOST] [--trace] [--json]\n"
-	    "       dmarcward spf lint [--json] DOMAIN...\n\n"
+	    "       dmarcward spf lint [--json] [--parallel N] "
+	    "DOMAIN... | --file FILE\n\n"
 	    "See dmarcward spf eval --help, dmarcward spf lint --help and "
 	    "dmarcward-spf(1).\n");
 }
@@ -206,10 +217,11 @@ tree_text(const struct spf_lint_node *n, int depth)
 	char a[1024], b[1024];
 	size_t i;
 
-	printf("  %*s%s [%u own, %u in branch] %s\n", depth * 2, "",
+	printf("  %*s%s [%u own, %u in branch%s%s] %s\n", depth * 2, "",
 	    clean(a, sizeof(a), n->via != NULL ? n->via : n->domain),
-	    n->own, n->lookups, n->record != NULL ?
-	    clean(b, sizeof(b), n->record) : n->status);
+	    n->own, n->lookups, n->sec != DNS_SEC_UNCHECKED ? ", DNSSEC " :
+	    "", n->sec != DNS_SEC_UNCHECKED ? dns_sec_name(n->sec) : "",
+	    n->record != NULL ? clean(b, sizeof(b), n->record) : n->status);
 	for (i = 0; i < n->nkids; i++)
 		tree_text(n->kids[i], depth + 1);
 }
@@ -227,6 +239,8 @@ tree_json(const struct spf_lint_node *n)
 	json_object_set_new(j, "own_lookups", json_integer(n->own));
 	json_object_set_new(j, "lookups", json_integer(n->lookups));
 	json_object_set_new(j, "void_lookups", json_integer(n->voids));
+	json_object_set_new(j, "dnssec", n->sec != DNS_SEC_UNCHECKED ?
+	    json_string(dns_sec_name(n->sec)) : json_null());
 	for (i = 0; i < n->nkids; i++)
 		json_array_append_new(kids, tree_json(n->kids[i]));
 	json_object_set_new(j, "includes", kids);
@@ -277,54 +291,235 @@ lint_text(const struct spf_lint *l)
 		    clean(b, sizeof(b), l->findings[i].msg));
 }
 
+/* Domains of --file: one per line; blank lines and "#" comments skipped.
+ * Returns the number, or -1 (logged) when the file cannot be used. */
+static long
+read_domains(const char *path, struct buf *b, char ***out)
+{
+	char chunk[8192], **v, *p, *nl;
+	size_t n = 0, cap = 0, k;
+	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+
+	if (fp == NULL) {
+		log_warnx("--file %s: cannot open", path);
+		return -1;
+	}
+	while ((k = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
+		if (buf_append(b, chunk, k) != DW_OK) {
+			log_warnx("--file %s: larger than %zu bytes", path,
+			    LINT_FILE_MAX);
+			if (fp != stdin)
+				fclose(fp);
+			return -1;
+		}
+	}
+	if (fp != stdin)
+		fclose(fp);
+	*out = NULL;
+	for (p = b->data; p != NULL && *p != '\0'; p = nl) {
+		nl = strchr(p, '\n');
+		if (nl != NULL)
+			*nl++ = '\0';
+		p[strcspn(p, "#\r")] = '\0';
+		p += strspn(p, " \t");
+		p[strcspn(p, " \t")] = '\0';
+		if (*p == '\0')
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			v = realloc(*out, cap * sizeof(*v));
+			if (v == NULL) {
+				log_warnx("out of memory");
+				return -1;
+			}
+			*out = v;
+		}
+		(*out)[n++] = p;
+	}
+	return (long)n;
+}
+
+/*
+ * Many domains at once: up to nslots walks in flight on one resolver,
+ * each in its own arena; results are printed in the order given, as soon
+ * as every domain before them is printed.  A walk that ends starts the
+ * next (pump), from inside dns_wait().
+ */
+struct lint_slot {
+	struct lint_run	*run;
+	struct arena	*a;
+	struct spf_lint	*l;
+	enum dw_err	 err;
+	bool		 done;
+};
+
+struct lint_run {
+	struct dns_resolver	*r;
+	char			**domains;
+	size_t			 n, nslots, next_start, next_print;
+	struct lint_slot	*slots;
+	bool			 json, found, failed, pumping;
+};
+
+static void pump(struct lint_run *ru);
+
+static void
+lint_done(void *arg, struct spf_lint *l, enum dw_err err)
+{
+	struct lint_slot *s = arg;
+
+	s->done = true;
+	s->l = l;
+	s->err = err;
+	pump(s->run);
+}
+
+static void
+lint_print(struct lint_run *ru, struct lint_slot *s, const char *domain)
+{
+	char clean_name[1024];
+	size_t k;
+
+	if (s->err != DW_OK) {
+		log_warnx("spf lint %s: %s", log_sanitize(clean_name,
+		    sizeof(clean_name), domain), dw_strerror(s->err));
+		ru->failed = true;
+		return;
+	}
+	if (ru->json)
+		lint_json(s->l);
+	else
+		lint_text(s->l);
+	for (k = 0; k < s->l->nfindings; k++)
+		if (s->l->findings[k].sev == SPF_LINT_ERROR)
+			ru->found = true;
+}
+
+/* Prints what is done, in order, and starts more while slots are free.
+ * Re-entered from a walk that ends at once: the outer call goes on. */
+static void
+pump(struct lint_run *ru)
+{
+	struct lint_slot *s;
+
+	if (ru->pumping)
+		return;
+	ru->pumping = true;
+	for (;;) {
+		while (ru->next_print < ru->next_start &&
+		    (s = &ru->slots[ru->next_print % ru->nslots])->done) {
+			if (!ru->failed)
+				lint_print(ru, s, ru->domains[ru->next_print]);
+			s->done = false;
+			ru->next_print++;
+		}
+		if (ru->failed || ru->next_start == ru->n ||
+		    ru->next_start - ru->next_print == ru->nslots)
+			break;
+		s = &ru->slots[ru->next_start % ru->nslots];
+		if (s->a == NULL)
+			s->a = arena_new(SPF_ARENA_MAX);
+		else
+			arena_reset(s->a);
+		s->run = ru;
+		ru->next_start++;
+		if (s->a == NULL || spf_lint_start(s->a, ru->r,
+		    ru->domains[ru->next_start - 1], lint_done, s) != DW_OK) {
+			s->done = true;
+			s->err = DW_ENOMEM;
+		}
+	}
+	ru->pumping = false;
+}
+
+static int
+lint_all(struct cli *c, struct lint_run *ru)
+{
+	enum dw_err err;
+	size_t i;
+
+	ru->r = cli_dns_resolver(c);
+	ru->slots = calloc(ru->nslots, sizeof(*ru->slots));
+	if (ru->r == NULL || ru->slots == NULL) {
+		if (ru->slots == NULL)
+			log_warnx("out of memory");
+		dns_free(ru->r);
+		free(ru->slots);
+		return CLI_EXIT_FAIL;
+	}
+	pump(ru);
+	err = dns_wait(ru->r);
+	if (err != DW_OK) {
+		log_warnx("spf lint: resolver: %s", dw_strerror(err));
+		ru->failed = true;
+	} else if (!ru->failed && ru->next_print != ru->n) {
+		log_warnx("spf lint: the resolver lost %zu answers",
+		    ru->n - ru->next_print);
+		ru->failed = true;
+	}
+	dns_free(ru->r);	/* cancels what may still be in flight */
+	for (i = 0; i < ru->nslots; i++)
+		arena_free(ru->slots[i].a);
+	free(ru->slots);
+	if (ru->failed)
+		return CLI_EXIT_FAIL;
+	return ru->found ? CLI_EXIT_FOUND : CLI_EXIT_OK;
+}
+
 static int
 spf_lint_cmd(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "file", required_argument, NULL, 'f' },
+		{ "parallel", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct dns_resolver *r;
-	struct spf_lint *l;
-	struct arena *a;
-	bool json = false, found = false;
-	int ch, i, rc = CLI_EXIT_OK;
-	size_t k;
+	struct lint_run ru = { .nslots = LINT_PARALLEL };
+	const char *file = NULL;
+	char **list = NULL;
+	struct buf b;
+	uint64_t v;
+	long n;
+	int ch, rc;
 
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
-		case 'j': json = true; break;
+		case 'j': ru.json = true; break;
+		case 'f': file = optarg; break;
+		case 'p':
+			if (!cli_parse_u64(optarg, 1, LINT_PARALLEL_MAX, &v)) {
+				log_warnx("--parallel %s: want 1..%d", optarg,
+				    LINT_PARALLEL_MAX);
+				return CLI_EXIT_FAIL;
+			}
+			ru.nslots = (size_t)v;
+			break;
 		case 'h': usage_lint(stdout); return CLI_EXIT_OK;
 		default: usage_lint(stderr); return CLI_EXIT_FAIL;
 		}
 	}
-	if (optind == argc) {
+	if ((optind == argc) == (file == NULL)) {
 		usage_lint(stderr);
 		return CLI_EXIT_FAIL;
 	}
-	if (!setup(c, &r, &a))
-		return CLI_EXIT_FAIL;
-	for (i = optind; i < argc && rc == CLI_EXIT_OK; i++) {
-		arena_reset(a);
-		if (spf_lint(a, r, argv[i], &l) != DW_OK) {
-			log_warnx("spf lint %s: out of memory", argv[i]);
-			rc = CLI_EXIT_FAIL;
-			break;
-		}
-		if (json)
-			lint_json(l);
-		else
-			lint_text(l);
-		for (k = 0; k < l->nfindings; k++)
-			if (l->findings[k].sev == SPF_LINT_ERROR)
-				found = true;
+	buf_init(&b, LINT_FILE_MAX);
+	if (file != NULL) {
+		n = read_domains(file, &b, &list);
+		ru.domains = list;
+	} else {
+		n = argc - optind;
+		ru.domains = argv + optind;
 	}
-	arena_free(a);
-	dns_free(r);
-	if (rc != CLI_EXIT_OK)
-		return rc;
-	return found ? CLI_EXIT_FOUND : CLI_EXIT_OK;
+	ru.n = n > 0 ? (size_t)n : 0;
+	if (n < 0)
+		rc = CLI_EXIT_FAIL;
+	else
+		rc = ru.n == 0 ? CLI_EXIT_OK : lint_all(c, &ru);
+	free(list);
+	buf_fini(&b);
+	return rc;
 }
 
 static int
@@ -335,7 +530,7 @@ spf_run(struct cli *c, int argc, char **argv)
 		{ "lint", spf_lint_cmd },
 	};
 
-	return cli_subcommand(c, argc, argv, subs,
+	return cli_run_sub(c, argc, argv, "spf", subs,
 	    sizeof(subs) / sizeof(subs[0]), usage);
 }
 

@@ -212,6 +212,31 @@ dns_fake_add_name(struct dns_resolver *r, const char *name,
 	return rec->rr.u.name == NULL ? DW_ENOMEM : DW_OK;
 }
 
+enum dw_err
+dns_fake_add_raw(struct dns_resolver *r, const char *name,
+    enum dns_type type, const uint8_t *rdata, size_t len)
+{
+	struct fake *f = (struct fake *)r;
+	struct fake_rec *rec;
+
+	switch (type) {
+	case DNS_T_A: case DNS_T_AAAA: case DNS_T_MX: case DNS_T_TXT:
+	case DNS_T_SPF: case DNS_T_PTR: case DNS_T_CNAME:
+		return DW_EINVAL;	/* they have adders of their own */
+	default:
+		break;
+	}
+	rec = add_rec(f, name, (int)type);
+	if (rec == NULL)
+		return DW_ENOMEM;
+	rec->rr.u.raw.data = arena_alloc(f->mem, len + 1);
+	if (rec->rr.u.raw.data == NULL)
+		return DW_ENOMEM;
+	memcpy(rec->rr.u.raw.data, rdata, len);
+	rec->rr.u.raw.len = len;
+	return DW_OK;
+}
+
 static enum dw_err
 finish_name(struct fake *f, struct fake_name *fn)
 {
@@ -279,8 +304,12 @@ wire_size(const struct dns_answer *ans)
 			n += rr->u.txt.len + (rr->u.txt.nstrings ?
 			    rr->u.txt.nstrings : 1);
 			break;
-		default:
+		case DNS_T_PTR:
+		case DNS_T_CNAME:
 			n += strlen(rr->u.name) + 2;
+			break;
+		default:
+			n += rr->u.raw.len;
 			break;
 		}
 	}
@@ -348,13 +377,18 @@ answer(struct fake *f, struct arena *a, const char *name,
 				break;
 		if (rec == NULL || rec->type != DNS_T_CNAME)
 			break;
-		if (ans->ncname++ == DNS_CNAME_MAX)
-			return DW_EDNS_TEMP;	/* a loop: SERVFAIL */
+		if (ans->ncname++ == DNS_CNAME_MAX) {
+			/* a loop: SERVFAIL */
+			ans->why = "a CNAME chain longer than 8 (a loop?)";
+			return DW_EDNS_TEMP;
+		}
 		ans->canon = rec->rr.u.name;
 	}
 	err = collect(a, fn, type, ans);
 	if (err == DW_OK)
 		ans->wire_len = wire_size(ans);
+	if (err == DW_EDNS_TEMP)
+		ans->why = "timeout: TIMEOUT in the zone data";
 	return err;
 }
 

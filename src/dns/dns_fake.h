@@ -4,7 +4,8 @@
  * Zone data is the "zonedata:" format of the SPF test suite: a mapping
  * from owner name to a list of records, each "TYPE: value" (TXT and SPF as
  * a string or a list of strings, A, AAAA, MX [pref, host], PTR, CNAME,
- * "TXT: NONE") or the bare marker TIMEOUT: a query for a type not listed
+ * "TXT: NONE", TLSA [usage, selector, matching type, "hex"]) or the bare
+ * marker TIMEOUT: a query for a type not listed
  * before the marker fails temporarily.  A name with no data is NXDOMAIN, a
  * name without records of the asked type is NODATA.  Unless a name has a
  * TXT entry of its own, each SPF entry is also served as TXT (the suite's
@@ -35,6 +36,9 @@ enum dw_err dns_fake_add_mx(struct dns_resolver *r, const char *name,
 /* PTR or CNAME */
 enum dw_err dns_fake_add_name(struct dns_resolver *r, const char *name,
     enum dns_type type, const char *target);
+/* Any other type (TLSA): rdata as it is on the wire. */
+enum dw_err dns_fake_add_raw(struct dns_resolver *r, const char *name,
+    enum dns_type type, const uint8_t *rdata, size_t len);
 enum dw_err dns_fake_add_timeout(struct dns_resolver *r, const char *name);
 /* Adds a TXT copy of each SPF entry of every name without TXT entries.
  * The YAML loaders call it; callers of the adders call it when done. */

@@ -7,6 +7,7 @@
 
 #define ZONE_STRINGS_MAX	256	/* character-strings in one TXT */
 #define ZONE_VALUE_MAX		65536	/* bytes of one decoded value */
+#define ZONE_TLSA_DATA_MAX	1024	/* bytes of TLSA certificate data */
 
 static enum dw_err
 bad(struct dw_error *e, const yaml_node_t *n, const char *what)
@@ -125,6 +126,62 @@ load_mx(struct dns_resolver *r, yaml_document_t *doc, const char *name,
 	return dns_fake_add_mx(r, name, (unsigned)pref, scalar(h));
 }
 
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* TLSA: [usage, selector, matching type, "hex of the data"] */
+static enum dw_err
+load_tlsa(struct dns_resolver *r, yaml_document_t *doc, const char *name,
+    yaml_node_t *v, struct dw_error *e)
+{
+	uint8_t rd[3 + ZONE_TLSA_DATA_MAX];
+	const char *hex;
+	size_t i, n;
+	int hi, lo;
+
+	if (v->type != YAML_SEQUENCE_NODE ||
+	    v->data.sequence.items.top - v->data.sequence.items.start != 4)
+		return bad(e, v, "TLSA wants [usage, selector, matching type, "
+		    "hex data]");
+	for (i = 0; i < 3; i++) {
+		const char *f = scalar(yaml_document_get_node(doc,
+		    v->data.sequence.items.start[i]));
+		char *end;
+		unsigned long x;
+
+		if (f == NULL || *f < '0' || *f > '9')
+			return bad(e, v, "TLSA fields are numbers");
+		x = strtoul(f, &end, 10);
+		if (*end != '\0' || x > 255)
+			return bad(e, v, "TLSA field out of range 0..255");
+		rd[i] = (uint8_t)x;
+	}
+	hex = scalar(yaml_document_get_node(doc,
+	    v->data.sequence.items.start[3]));
+	if (hex == NULL || strlen(hex) % 2 != 0 ||
+	    strlen(hex) / 2 > ZONE_TLSA_DATA_MAX)
+		return bad(e, v, "TLSA data wants an even number of hex "
+		    "digits (at most 1024 bytes)");
+	n = strlen(hex) / 2;
+	for (i = 0; i < n; i++) {
+		hi = hexval(hex[2 * i]);
+		lo = hexval(hex[2 * i + 1]);
+		if (hi < 0 || lo < 0)
+			return bad(e, v, "TLSA data is not hex");
+		rd[3 + i] = (uint8_t)(hi << 4 | lo);
+	}
+	return dns_fake_add_raw(r, name, DNS_T_TLSA, rd, 3 + n);
+}
+
 static enum dw_err
 load_one(struct dns_resolver *r, const char *name, enum dns_type type,
     yaml_node_t *v, struct dw_error *e)
@@ -151,8 +208,10 @@ load_value(struct dns_resolver *r, yaml_document_t *doc, const char *name,
 	if (strcasecmp(key, "TIMEOUT") == 0 || strcasecmp(key, "SERVFAIL")
 	    == 0)
 		return dns_fake_add_timeout(r, name);
-	if (!dns_type_parse(key, &type) || type == DNS_T_TLSA)
+	if (!dns_type_parse(key, &type))
 		return bad(e, v, "unknown record type");
+	if (type == DNS_T_TLSA)
+		return load_tlsa(r, doc, name, v, e);
 	if (type == DNS_T_TXT || type == DNS_T_SPF)
 		return load_txt(r, doc, name, type, v, e);
 	if (type == DNS_T_MX)
