@@ -7,7 +7,8 @@
  * Selectors are not listed anywhere in the DNS, so "no key found" only
  * speaks of the names tried.  A built-in selector whose TXT record is not
  * a DKIM key (a wildcard TXT answering every name) is not reported;
- * a selector the user named always is.
+ * a selector the user named always is.  A domain whose SPF record is
+ * "v=spf1 -all" sends no mail and needs no key.
  */
 #include <string.h>
 
@@ -213,7 +214,7 @@ check_dkim_finish(struct check_run *run)
 		check_add(run, CF_DNS_TEMPORARY, first->name, NULL, NULL, NULL,
 		    "%zu of %zu DKIM selector lookups failed; first %s: %s",
 		    ntemp, run->nsel, first->name, check_ans_why(first));
-	if (nfound == 0 && ntemp == 0)
+	if (nfound == 0 && ntemp == 0 && !run->sends_none)
 		check_add(run, CF_DKIM_NONE_FOUND, run->domain, NULL, NULL,
 		    NULL, "no DKIM key at any of %zu selectors tried "
 		    "(%s, ...)", run->nsel, run->nsel > 0 ?

@@ -88,6 +88,7 @@ struct check_run {
 	const char		*domain;	/* normalized */
 	size_t			 pending;	/* queries, plus a hold */
 	bool			 not_found;	/* NXDOMAIN for the domain */
+	bool			 sends_none;	/* SPF is "v=spf1 -all" */
 	size_t			 stages_left;
 	bool			 dns_over, done, nomem;
 	size_t			 fcap, rcap;

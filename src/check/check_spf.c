@@ -274,6 +274,16 @@ out:
 	return out;
 }
 
+/* True for a record that authorizes no host: "v=spf1 -all". */
+static bool
+sends_none(struct check_run *run, const char *rec)
+{
+	struct spf_record *r = parse(run, rec);
+
+	return r != NULL && r->valid && r->nterms == 1 &&
+	    r->terms[0].kind == SPF_ALL && r->terms[0].qual == SPF_FAIL;
+}
+
 /* ---- findings ---- */
 
 static const struct {
@@ -379,9 +389,11 @@ check_spf_finish(struct check_run *run)
 	history(run);
 	if (!own(run) || l == NULL || run->spf.err != DW_OK)
 		return;
-	if (l->root != NULL && l->root->record != NULL)
+	if (l->root != NULL && l->root->record != NULL) {
 		all_fix = fixed_all(run, check_clean(run, l->root->record,
 		    strlen(l->root->record)));
+		run->sends_none = sends_none(run, l->root->record);
+	}
 	if (l->lookups > SPF_MAX_DNS_MECH)
 		flat_fix = flattened(run, l);
 	for (i = 0; i < l->nfindings && !run->nomem; i++)

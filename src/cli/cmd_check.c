@@ -162,12 +162,15 @@ text_summary(const struct check_result *r)
 	    r->org_domain != NULL ? r->org_domain : "unknown");
 	if (d != NULL) {
 		printf("at _dmarc.%s (p=%s", r->policy_domain,
-		    dmarc_policy_name(d->p));
+		    dmarc_policy_name(d->eff_p));
+		if (d->p == DMARC_P_UNSET)
+			printf(" as receivers apply it: p= is missing or bad");
 		if (d->t)
 			printf(", t=y");
 		printf(")\n");
 	} else
-		printf("none\n");
+		printf("%s\n", r->org_domain == NULL ? "unknown (the lookup "
+		    "failed)" : "none");
 	printf("  DNSSEC %s; DKIM keys:", dns_sec_name(r->dnssec));
 	for (i = 0; i < r->ndkim; i++)
 		printf(" %s (%s %u%s)", r->dkim[i].selector, r->dkim[i].type,
@@ -271,7 +274,7 @@ json_dmarc(const struct check_result *r)
 	if (d == NULL)
 		return json_null();
 	return json_pack("{s:o, s:s, s:s, s:s, s:b, s:o}", "policy_domain",
-	    cli_json_str(r->policy_domain), "p", dmarc_policy_name(d->p),
+	    cli_json_str(r->policy_domain), "p", dmarc_policy_name(d->eff_p),
 	    "sp", dmarc_policy_name(d->eff_sp), "np",
 	    dmarc_policy_name(d->eff_np), "t", d->t, "record",
 	    cli_json_str(r->dmarc_record));
