@@ -183,6 +183,8 @@ change(struct put *p, const struct store_dns_record *r, const struct cur *old,
 		bind_opt(p->ev, 5, old != NULL ? old->event_value : NULL);
 		bind_opt(p->ev, 6, r->event_value);
 		sqlite3_bind_int64(p->ev, 7, p->run_id);
+		sqlite3_bind_int64(p->ev, 8, sqlite3_last_insert_rowid(
+		    store_sqlite_db(p->st)));
 		if ((err = step(p, p->ev, "storing an event")) != DW_OK)
 			return err;
 	}
@@ -253,7 +255,8 @@ sq_check_put(struct store *st, const struct store_check *c,
 	    "name, value, event_value) VALUES (?, ?, ?, ?, ?, ?)", &p.rec,
 	    e)) != DW_OK ||
 	    (err = prep(st, "INSERT INTO events (at, domain, type, name, "
-	    "old_value, new_value, run_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	    "old_value, new_value, run_id, record_id) VALUES (?, ?, ?, ?, ?, "
+	    "?, ?, ?)",
 	    &p.ev, e)) != DW_OK)
 		goto out;
 	for (i = 0; i < n && err == DW_OK; i++) {
@@ -301,7 +304,7 @@ sq_dns_history(struct store *st, const char *domain, store_change_cb cb,
 	    "p.domain = r.domain AND p.kind = r.kind AND p.name = r.name AND "
 	    "p.id < r.id), EXISTS (SELECT 1 FROM check_runs o WHERE o.domain "
 	    "= r.domain AND o.id < r.run_id), (SELECT e.type FROM events e "
-	    "WHERE e.run_id = r.run_id AND e.name = r.name LIMIT 1) FROM "
+	    "WHERE e.record_id = r.id) FROM "
 	    "dns_records r JOIN check_runs c ON c.id = r.run_id WHERE "
 	    "r.domain = ? ORDER BY r.id", &s, e)) != DW_OK)
 		return err;

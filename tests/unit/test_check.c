@@ -17,7 +17,10 @@
 
 #include "dwtest.h"
 
+#include "base/buf.h"
+
 #include "check/check.h"
+#include "check/check_int.h"
 #include "dns/dns_fake.h"
 
 #define FIXTURES	"tests/check"
@@ -316,6 +319,138 @@ every_finding_has_a_fixture(void **state)
 		    ":%s", missing);
 }
 
+/* Results come in the order given, bad names among them, whatever the
+ * window. */
+struct order {
+	const char	*const *want;
+	size_t		 n;
+	enum check_status st[16];
+};
+
+static void
+on_order(void *arg, const struct check_result *r)
+{
+	struct order *o = arg;
+
+	assert_true(o->n < 16);
+	if (r->status == CHECK_DONE)
+		assert_string_equal(r->domain, o->want[o->n]);
+	o->st[o->n++] = r->status;
+}
+
+static void
+many_domains_in_order(void **state)
+{
+	static const char *const d[] = {
+		"pnone.dmarc.test", "bad..name", "quar.dmarc.test",
+		"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+		"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.test",	/* 65 */ "Weaksp.DMARC.test.", "two.dmarc.test", "sp ace.test",
+		"none.dmarc.test", "removed.dmarc.test",
+	};
+	struct dns_resolver *r = dns_fake_new();
+	struct dw_error e = { DW_OK, "" };
+	struct check_opts o = { 0 };
+	static const char *const norm[] = {
+		"pnone.dmarc.test", NULL, "quar.dmarc.test", NULL,
+		"weaksp.dmarc.test", "two.dmarc.test", NULL,
+		"none.dmarc.test", "removed.dmarc.test",
+	};
+	struct order ord;
+	struct buf b;
+	char chunk[4096];
+	size_t k, w;
+	FILE *fp = fopen(FIXTURES "/dmarc.yml", "rb");
+
+	(void)state;
+	assert_non_null(fp);
+	buf_init(&b, (size_t)1 << 20);
+	while ((k = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		assert_int_equal(buf_append(&b, chunk, k), DW_OK);
+	fclose(fp);
+	assert_int_equal(dns_fake_load_yaml(r, b.data, b.len, &e), DW_OK);
+	buf_fini(&b);
+	o.now = NOW;
+	for (w = 1; w <= 10; w += 3) {
+		memset(&ord, 0, sizeof(ord));
+		ord.want = norm;
+		o.window = w;
+		assert_int_equal(check_many(r, &o, d, 9, on_order, &ord),
+		    DW_OK);
+		assert_int_equal(ord.n, 9);
+		for (k = 0; k < 9; k++)
+			assert_int_equal(ord.st[k], k == 1 || k == 3 ||
+			    k == 6 ? CHECK_BAD_NAME : CHECK_DONE);
+	}
+	dns_free(r);
+}
+
+/* The grade: penalties per severity, caps for high and critical. */
+static void
+grade_from_findings(void **state)
+{
+	static const struct {
+		enum check_fid	 f[4];
+		size_t		 n;
+		int		 score;
+		char		 grade;
+	} cases[] = {
+		{ { 0 }, 0, 100, 'A' },
+		{ { CF_SPF_ALL_SOFTFAIL, CF_DMARC_INHERITED }, 2, 97, 'A' },
+		{ { CF_MTASTS_MISSING, CF_TLSRPT_MISSING }, 2, 89, 'B' },
+		{ { CF_DMARC_POLICY_NONE }, 1, 80, 'C' },	/* capped */
+		{ { CF_DMARC_POLICY_NONE, CF_MTASTS_MISSING,
+		    CF_DNSSEC_UNSIGNED }, 3, 69, 'D' },
+		{ { CF_DMARC_MISSING }, 1, 60, 'F' },		/* critical */
+		{ { CF_DMARC_MISSING, CF_DMARC_MULTIPLE, CF_SPF_ALL_PASS },
+		    3, 0, 'F' },
+	};
+	struct check_finding f[4];
+	struct check_result r;
+	size_t i, k;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		memset(&r, 0, sizeof(r));
+		for (k = 0; k < cases[i].n; k++) {
+			memset(&f[k], 0, sizeof(f[k]));
+			f[k].fid = cases[i].f[k];
+			f[k].def = check_def(cases[i].f[k]);
+		}
+		r.findings = f;
+		r.nfindings = cases[i].n;
+		check_grade(&r);
+		assert_int_equal(r.score, cases[i].score);
+		assert_int_equal(r.grade, cases[i].grade);
+	}
+	memset(&r, 0, sizeof(r));
+	r.status = CHECK_BAD_NAME;
+	check_grade(&r);
+	assert_int_equal(r.grade, 'F');
+	assert_int_equal(r.score, 0);
+}
+
+/* Tags removed from a record, spacing and case as receivers read them. */
+static void
+drop_tags(void **state)
+{
+	static const char *const rm[] = { "pct", "RI", NULL };
+	struct check_run run;
+
+	(void)state;
+	memset(&run, 0, sizeof(run));
+	run.a = arena_new((size_t)1 << 20);
+	assert_non_null(run.a);
+	assert_string_equal(check_drop_tags(&run, "v=DMARC1; p=none; "
+	    "pct=20; rua=mailto:a@b.test; ri = 3600;", rm),
+	    "v=DMARC1; p=none; rua=mailto:a@b.test");
+	assert_string_equal(check_drop_tags(&run, "v=DMARC1;PCT=1;p=reject",
+	    rm), "v=DMARC1; p=reject");
+	assert_string_equal(check_drop_tags(&run, "v=DMARC1; p=none", rm),
+	    "v=DMARC1; p=none");
+	assert_false(run.nomem);
+	arena_free(run.a);
+}
+
 int
 main(void)
 {
@@ -329,6 +464,9 @@ main(void)
 		cmocka_unit_test(fixtures_dns),
 		cmocka_unit_test(fixtures_adversarial),
 		cmocka_unit_test(every_finding_has_a_fixture),
+		cmocka_unit_test(many_domains_in_order),
+		cmocka_unit_test(grade_from_findings),
+		cmocka_unit_test(drop_tags),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

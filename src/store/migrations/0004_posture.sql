@@ -34,6 +34,8 @@ CREATE TABLE events (
 	name		TEXT NOT NULL,
 	old_value	TEXT,
 	new_value	TEXT,
-	run_id		INTEGER NOT NULL REFERENCES check_runs (id)
+	run_id		INTEGER NOT NULL REFERENCES check_runs (id),
+	record_id	INTEGER NOT NULL REFERENCES dns_records (id)
 );
 CREATE INDEX events_domain ON events (domain, id);
+CREATE INDEX events_record ON events (record_id);
