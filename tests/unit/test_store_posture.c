@@ -4,10 +4,8 @@
  * is not stored (a name that never had a record, a set the check could
  * not read).
  */
-#include <dirent.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "dwtest.h"
 
@@ -17,51 +15,6 @@
 #define T2	(T1 + 86400)
 #define T3	(T2 + 86400)
 #define NMAX	16
-
-struct tmp {
-	char	dir[1024];
-	char	path[1100];
-};
-
-static int
-setup(void **state)
-{
-	const char *t = getenv("TMPDIR");
-	struct tmp *d = calloc(1, sizeof(*d));
-
-	if (d == NULL)
-		return -1;
-	snprintf(d->dir, sizeof(d->dir), "%s/dwpostureXXXXXX",
-	    t != NULL && *t != '\0' ? t : "/tmp");
-	if (mkdtemp(d->dir) == NULL) {
-		free(d);
-		return -1;
-	}
-	snprintf(d->path, sizeof(d->path), "%s/store.db", d->dir);
-	*state = d;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct tmp *d = *state;
-	struct dirent *de;
-	char p[1400];
-	DIR *dir = opendir(d->dir);
-
-	while (dir != NULL && (de = readdir(dir)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(p, sizeof(p), "%s/%s", d->dir, de->d_name);
-		(void)unlink(p);
-	}
-	if (dir != NULL)
-		closedir(dir);
-	(void)rmdir(d->dir);
-	free(d);
-	return 0;
-}
 
 /* What a callback saw, flattened to one line per change or event. */
 struct seen {
@@ -122,7 +75,7 @@ put(struct store *st, int64_t at, const struct store_dns_record *r,
 static void
 changes_and_events(void **state)
 {
-	struct tmp *d = *state;
+	struct dwtest_tmp *d = *state;
 	struct dw_error e = { DW_OK, "" };
 	struct store *st;
 	struct seen s;
@@ -215,7 +168,7 @@ changes_and_events(void **state)
 static void
 read_only_refuses(void **state)
 {
-	struct tmp *d = *state;
+	struct dwtest_tmp *d = *state;
 	struct dw_error e = { DW_OK, "" };
 	struct store *st;
 	struct seen s;
@@ -245,14 +198,15 @@ read_only_refuses(void **state)
 	store_close(st);
 }
 
+#define T(f)	cmocka_unit_test_setup_teardown(f, dwtest_tmp_setup, \
+    dwtest_tmp_teardown)
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(changes_and_events, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(read_only_refuses, setup,
-		    teardown),
+		T(changes_and_events),
+		T(read_only_refuses),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
