@@ -5,9 +5,9 @@
  * into one, or includes over the lookup limit flattened into the ip4/ip6
  * ranges they stand for.
  *
- * The TXT records at the domain are also asked directly, for the
- * history and for merging several SPF records (the linter stops at
- * "several records").
+ * The TXT records at the domain are also asked directly once the walk is
+ * over, for the history and for merging several SPF records (the linter
+ * stops at "several records").
  */
 #include <string.h>
 #include <strings.h>
@@ -28,13 +28,15 @@ lint_done(void *arg, struct spf_lint *l, enum dw_err err)
 	run->spf.done = true;
 	if (err == DW_ENOMEM)
 		run->nomem = true;
+	/* Now, so that a cache in front of the resolver has the answer the
+	 * walk got. */
+	check_query(run, run->domain, DNS_T_TXT, &run->spf.txt, NULL);
 	check_release(run);	/* the hold taken in check_spf_start */
 }
 
 void
 check_spf_start(struct check_run *run)
 {
-	check_query(run, run->domain, DNS_T_TXT, &run->spf.txt, NULL);
 	run->pending++;
 	if (spf_lint_start(run->a, run->m->r, run->domain, lint_done, run) !=
 	    DW_OK) {
