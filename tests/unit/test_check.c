@@ -319,6 +319,32 @@ every_finding_has_a_fixture(void **state)
 		    ":%s", missing);
 }
 
+/* The man page's table lists every finding id with its severity. */
+static void
+man_page_lists_every_finding(void **state)
+{
+	struct buf b;
+	char chunk[4096], row[256];
+	size_t i, k;
+	FILE *fp = fopen("docs/man/dmarcward-check.1.md", "rb");
+
+	(void)state;
+	assert_non_null(fp);
+	buf_init(&b, (size_t)1 << 20);
+	while ((k = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		assert_int_equal(buf_append(&b, chunk, k), DW_OK);
+	fclose(fp);
+	for (i = 0; i < CF__COUNT; i++) {
+		const struct check_def *def = check_def((enum check_fid)i);
+
+		snprintf(row, sizeof(row), "| %s | %s | %s |", def->id,
+		    check_sev_name(def->sev), hipaa_ref_cite(def->hipaa) + 7);
+		if (strstr(buf_str(&b), row) == NULL)
+			fail_msg("dmarcward-check.1.md lacks the row %s", row);
+	}
+	buf_fini(&b);
+}
+
 /* Results come in the order given, bad names among them, whatever the
  * window. */
 struct order {
@@ -464,6 +490,7 @@ main(void)
 		cmocka_unit_test(fixtures_dns),
 		cmocka_unit_test(fixtures_adversarial),
 		cmocka_unit_test(every_finding_has_a_fixture),
+		cmocka_unit_test(man_page_lists_every_finding),
 		cmocka_unit_test(many_domains_in_order),
 		cmocka_unit_test(grade_from_findings),
 		cmocka_unit_test(drop_tags),
