@@ -319,6 +319,109 @@ every_finding_has_a_fixture(void **state)
 		    ":%s", missing);
 }
 
+/*
+ * A later stage (check_opts.stages) runs after the DNS stages, sees the MX
+ * hosts, may ask the resolver, and its findings land in the result before
+ * the grade.  Here one stage ends at once and one ends from a resolver
+ * callback.
+ */
+struct stage_ctx {
+	struct check_run	*run;
+	const struct dns_answer	*ans;
+	size_t			 calls;
+	char			 mx[256];
+};
+
+static void
+stage_dns_done(void *arg, enum dw_err err, const struct dns_answer *ans)
+{
+	struct stage_ctx *sc = arg;
+
+	assert_int_equal(err, DW_OK);
+	check_add(sc->run, CF_MTASTS_INVALID, check_run_domain(sc->run), NULL,
+	    NULL, NULL, "a later stage read %zu TXT record", ans->n);
+	check_stage_done(sc->run);
+}
+
+static enum dw_err
+stage_async(struct check_run *run, void *arg)
+{
+	struct stage_ctx *sc = arg;
+	const char *const *mx = check_run_mx(run);
+
+	sc->calls++;
+	sc->run = run;
+	snprintf(sc->mx, sizeof(sc->mx), "%s", mx[0] != NULL ? mx[0] : "");
+	assert_null(mx[1]);
+	return dns_submit(check_run_resolver(run), check_run_arena(run),
+	    check_run_domain(run), DNS_T_TXT, stage_dns_done, sc);
+}
+
+static enum dw_err
+stage_sync(struct check_run *run, void *arg)
+{
+	struct stage_ctx *sc = arg;
+
+	sc->calls++;
+	assert_non_null(check_run_result(run)->dmarc);
+	check_add(run, CF_MX_CNAME, "mx.good.test", NULL, NULL, NULL, "x");
+	check_stage_done(run);
+	return DW_OK;
+}
+
+static void
+on_staged(void *arg, const struct check_result *r)
+{
+	size_t *n = arg;
+
+	(*n)++;
+	assert_int_equal(r->nfindings, 2);
+	assert_int_equal(r->findings[0].fid, CF_MX_CNAME);
+	assert_int_equal(r->findings[1].fid, CF_MTASTS_INVALID);
+	assert_string_equal(r->findings[1].found,
+	    "a later stage read 1 TXT record");
+	assert_int_equal(r->score, 100 - CHECK_PENALTY_LOW -
+	    CHECK_PENALTY_MEDIUM);
+}
+
+static void
+later_stages(void **state)
+{
+	struct stage_ctx sa, sb;
+	struct check_stage st[2] = {
+		{ "sync", stage_sync, &sb }, { "async", stage_async, &sa },
+	};
+	struct dns_resolver *r = dns_fake_new();
+	struct dw_error e = { DW_OK, "" };
+	struct check_opts o = { 0 };
+	const char *d = "good.test";
+	static const char zone[] = "zonedata:\n"
+	    "  good.test:\n    - MX: [10, mx.good.test]\n"
+	    "    - TXT: \"v=spf1 -all\"\n"
+	    "  mx.good.test:\n    - A: 192.0.2.1\n"
+	    "  _dmarc.good.test:\n"
+	    "    - TXT: \"v=DMARC1; p=reject; rua=mailto:d@good.test\"\n"
+	    "  _mta-sts.good.test:\n    - TXT: \"v=STSv1; id=1\"\n"
+	    "  _smtp._tls.good.test:\n"
+	    "    - TXT: \"v=TLSRPTv1; rua=mailto:t@good.test\"\n";
+	size_t n = 0;
+
+	(void)state;
+	memset(&sa, 0, sizeof(sa));
+	memset(&sb, 0, sizeof(sb));
+	assert_int_equal(dns_fake_load_yaml(r, zone, sizeof(zone) - 1, &e),
+	    DW_OK);
+	o.stages = st;
+	o.nstages = 2;
+	o.now = NOW;
+	assert_int_equal(check_many(r, &o, &d, 1, on_staged, &n), DW_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(sa.calls, 1);
+	assert_int_equal(sb.calls, 1);
+	assert_string_equal(sa.mx, "mx.good.test");
+	dns_free(r);
+}
+
 /* The man page's table lists every finding id with its severity. */
 static void
 man_page_lists_every_finding(void **state)
@@ -491,6 +594,7 @@ main(void)
 		cmocka_unit_test(fixtures_adversarial),
 		cmocka_unit_test(every_finding_has_a_fixture),
 		cmocka_unit_test(man_page_lists_every_finding),
+		cmocka_unit_test(later_stages),
 		cmocka_unit_test(many_domains_in_order),
 		cmocka_unit_test(grade_from_findings),
 		cmocka_unit_test(drop_tags),
