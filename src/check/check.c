@@ -444,8 +444,9 @@ bad_name(struct check_run *run, const char *given)
 {
 	run->res.status = CHECK_BAD_NAME;
 	run->res.domain = check_clean(run, given, strlen(given));
-	run->res.error = "not a valid domain name (RFC 1035: labels of 1 to "
-	    "63 bytes, 253 in all)";
+	run->res.error = "not a valid domain name (RFC 1035: letters, digits "
+	    "and hyphens, labels of 1 to 63 bytes, 253 in all; an IDN in its "
+	    "xn-- form)";
 	run->done = true;
 }
 
