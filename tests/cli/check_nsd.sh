@@ -9,93 +9,32 @@
 # to the test servers.
 . tests/lib/tap.sh
 
-ZONES="$DW_TOP/tests/dns/nsd"
-NSD=$(command -v nsd || echo /usr/sbin/nsd)
-if [ ! -x "$NSD" ]; then
+. tests/lib/nsd.sh
+
+mkdir -p "$T/zones"
+cp "$DW_TOP/tests/dns/nsd/chk.zone" "$DW_TOP/tests/dns/nsd/secure.chk.zone" \
+    "$T/zones/"
+# secure.chk: signed; then the MX of "broken" is changed under its
+# signature so that it validates as bogus
+SIGNED=
+nsd_sign secure.chk.zone secure.chk &&
+    sed 's/^\(broken\.secure\.chk\.[[:space:]].*MX[[:space:]]*\)10 /\120 /' \
+    "$T/zones/secure.chk.zone.signed" > "$T/zones/secure.zone" &&
+    ! cmp -s "$T/zones/secure.chk.zone.signed" "$T/zones/secure.zone" &&
+    SIGNED=yes
+if ! nsd_start chk chk.zone ${SIGNED:+secure.chk secure.zone}; then
 	skip "nsd" "nsd is not installed (scripts/setup-deps)"
 	done_testing
 	exit 0
 fi
-
-PORT=$((55530 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 2000))
-mkdir -p "$T/zones"
-cp "$ZONES/chk.zone" "$ZONES/secure.chk.zone" "$T/zones/"
-
-# secure.chk: a fresh ECDSA key; then the MX of "broken" is changed under
-# its signature so that it validates as bogus
-SIGNED=
-if command -v ldns-keygen > /dev/null 2>&1 &&
-    command -v ldns-signzone > /dev/null 2>&1; then
-	K=$(cd "$T/zones" && ldns-keygen -a ECDSAP256SHA256 -k \
-	    secure.chk 2> /dev/null) &&
-	    (cd "$T/zones" && ldns-signzone secure.chk.zone "$K") &&
-	    sed 's/^\(broken\.secure\.chk\.[[:space:]].*MX[[:space:]]*\)10 /\120 /' \
-	    "$T/zones/secure.chk.zone.signed" > "$T/zones/secure.zone" &&
-	    cp "$T/zones/$K.ds" "$T/anchor.ds" &&
-	    ! cmp -s "$T/zones/secure.chk.zone.signed" \
-	    "$T/zones/secure.zone" && SIGNED=yes
-fi
-
-cat > "$T/nsd.conf" <<EOF
-server:
-	ip-address: 127.0.0.1@$PORT
-	port: $PORT
-	do-ip6: no
-	username: ""
-	chroot: ""
-	zonesdir: "$T/zones"
-	pidfile: "$T/nsd.pid"
-	database: ""
-	zonelistfile: "$T/zone.list"
-	xfrdfile: "$T/xfrd.state"
-	xfrdir: "$T"
-	logfile: "$T/nsd.log"
-	server-count: 1
-	rrl-ratelimit: 0
-	verbosity: 1
-remote-control:
-	control-enable: no
-zone:
-	name: chk
-	zonefile: chk.zone
-EOF
-if [ -n "$SIGNED" ]; then
-	cat >> "$T/nsd.conf" <<EOF
-zone:
-	name: secure.chk
-	zonefile: secure.zone
-EOF
-fi
-
-NSDPID= SILENTPID=
-cleanup() {
-	[ -n "$NSDPID" ] && kill "$NSDPID" 2>/dev/null
-	[ -n "$SILENTPID" ] && kill "$SILENTPID" 2>/dev/null
-	wait 2>/dev/null
-	rm -rf "$T"
-}
-trap cleanup EXIT
-
-"$NSD" -d -c "$T/nsd.conf" > "$T/nsd.out" 2>&1 &
-NSDPID=$!
-
-R="127.0.0.1@$PORT"
-check() {
-	DMARCWARD_DNS_TIMEOUT=3000 "$DW" --resolver "$R" check --no-store "$@"
-}
-
-i=0
-while [ $i -lt 50 ]; do
-	"$DW" --resolver "$R" dns lookup TXT good.chk > /dev/null 2>&1 && break
-	kill -0 "$NSDPID" 2>/dev/null || break
-	sleep 0.1
-	i=$((i + 1))
-done
-if ! kill -0 "$NSDPID" 2>/dev/null; then
-	skip "nsd" "nsd did not start: $(tail -3 "$T/nsd.out" "$T/nsd.log" 2>/dev/null | tr '\n' ' ')"
+if ! nsd_up "$DW" --resolver "$R" dns lookup TXT good.chk; then
+	skip "nsd" "$NSD_WHY"
 	done_testing
 	exit 0
 fi
+check() {
+	DMARCWARD_DNS_TIMEOUT=3000 "$DW" --resolver "$R" check --no-store "$@"
+}
 
 check good.chk > "$T/o" 2>&1
 is "a clean domain over real DNS exits 0" "$?" 0
@@ -151,22 +90,9 @@ fi
 
 # a server that takes queries and never answers: every lookup is a
 # temporary failure, never "no record"
-SPORT=$((PORT + 2000))
-if command -v python3 > /dev/null 2>&1; then
-	python3 -c '
-import socket, sys, time
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("127.0.0.1", int(sys.argv[1])))
-t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-t.bind(("127.0.0.1", int(sys.argv[1])))
-t.listen(16)
-time.sleep(60)
-' "$SPORT" &
-	SILENTPID=$!
-	sleep 0.3
+if silent_start; then
 	start=$(date +%s)
-	DMARCWARD_DNS_TIMEOUT=1000 "$DW" --resolver "127.0.0.1@$SPORT" check \
+	DMARCWARD_DNS_TIMEOUT=1000 "$DW" --resolver "$SILENT_R" check \
 	    --no-store --json good.chk > "$T/o" 2>&1
 	st=$?
 	end=$(date +%s)
