@@ -123,7 +123,8 @@ ids(struct scen *s, const struct check_result *r, const char *key,
 	}
 }
 
-/* key: {id: text}; cmp says how the finding's field must match text. */
+/* key: {id: text}: the finding's fix record is text (fix), or its found
+ * text contains it. */
 static void
 per_finding(struct scen *s, const struct check_result *r, const char *key,
     bool fix)
