@@ -45,6 +45,8 @@ extern const struct cli_cmd cli_cmd_fetch;
 extern const struct cli_cmd cli_cmd_run;
 extern const struct cli_cmd cli_cmd_probe;
 extern const struct cli_cmd cli_cmd_dns;
+extern const struct cli_cmd cli_cmd_check;
+extern const struct cli_cmd cli_cmd_history;
 
 /* True when argv holds -h or --help before any "--". */
 bool cli_wants_help(int argc, char **argv);

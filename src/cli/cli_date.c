@@ -39,13 +39,25 @@ cli_parse_date(const char *s, int64_t *out)
 	    y % 400 == 0));
 }
 
-void
-cli_format_utc(int64_t t, char *out, size_t sz)
+static void
+format(int64_t t, bool iso, char *out, size_t sz)
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
 
-	if (gmtime_r(&tt, &tm) == NULL ||
-	    strftime(out, sz, "%Y-%m-%d %H:%M:%S", &tm) == 0)
+	if (gmtime_r(&tt, &tm) == NULL || strftime(out, sz, iso ?
+	    "%Y-%m-%dT%H:%M:%SZ" : "%Y-%m-%d %H:%M:%S", &tm) == 0)
 		snprintf(out, sz, "%lld", (long long)t);
+}
+
+void
+cli_format_utc(int64_t t, char *out, size_t sz)
+{
+	format(t, false, out, sz);
+}
+
+void
+cli_format_iso(int64_t t, char *out, size_t sz)
+{
+	format(t, true, out, sz);
 }

@@ -20,6 +20,8 @@ bool cli_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 bool cli_parse_date(const char *s, int64_t *out);
 /* "YYYY-MM-DD HH:MM:SS" in UTC. */
 void cli_format_utc(int64_t t, char *out, size_t sz);
+/* "YYYY-MM-DDTHH:MM:SSZ" (RFC 3339), for JSON. */
+void cli_format_iso(int64_t t, char *out, size_t sz);
 
 /*
  * Reads a secret (a password, a token) from path, or from standard input
@@ -27,5 +29,16 @@ void cli_format_utc(int64_t t, char *out, size_t sz);
  * False, with a message logged, when it cannot.
  */
 bool cli_read_secret(const char *path, char *out, size_t len);
+
+/*
+ * Reads a list (domains) from path, or standard input for "-", into b
+ * (whose cap bounds the file): one item per line, blank lines and "#"
+ * comments skipped, surrounding blanks dropped.  *out points into b and
+ * is freed by the caller.  Returns the number of items, or -1 (logged
+ * with opt, the option that named the file) when it cannot be used.
+ */
+struct buf;
+long cli_read_list(const char *path, const char *opt, struct buf *b,
+    char ***out);
 
 #endif

@@ -291,54 +291,6 @@ lint_text(const struct spf_lint *l)
 		    clean(b, sizeof(b), l->findings[i].msg));
 }
 
-/* Domains of --file: one per line; blank lines and "#" comments skipped.
- * Returns the number, or -1 (logged) when the file cannot be used. */
-static long
-read_domains(const char *path, struct buf *b, char ***out)
-{
-	char chunk[8192], **v, *p, *nl;
-	size_t n = 0, cap = 0, k;
-	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-
-	if (fp == NULL) {
-		log_warnx("--file %s: cannot open", path);
-		return -1;
-	}
-	while ((k = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
-		if (buf_append(b, chunk, k) != DW_OK) {
-			log_warnx("--file %s: larger than %zu bytes", path,
-			    LINT_FILE_MAX);
-			if (fp != stdin)
-				fclose(fp);
-			return -1;
-		}
-	}
-	if (fp != stdin)
-		fclose(fp);
-	*out = NULL;
-	for (p = b->data; p != NULL && *p != '\0'; p = nl) {
-		nl = strchr(p, '\n');
-		if (nl != NULL)
-			*nl++ = '\0';
-		p[strcspn(p, "#\r")] = '\0';
-		p += strspn(p, " \t");
-		p[strcspn(p, " \t")] = '\0';
-		if (*p == '\0')
-			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 1024;
-			v = realloc(*out, cap * sizeof(*v));
-			if (v == NULL) {
-				log_warnx("out of memory");
-				return -1;
-			}
-			*out = v;
-		}
-		(*out)[n++] = p;
-	}
-	return (long)n;
-}
-
 /*
  * Many domains at once: up to nslots walks in flight on one resolver,
  * each in its own arena; results are printed in the order given, as soon
@@ -506,7 +458,7 @@ spf_lint_cmd(struct cli *c, int argc, char **argv)
 	}
 	buf_init(&b, LINT_FILE_MAX);
 	if (file != NULL) {
-		n = read_domains(file, &b, &list);
+		n = cli_read_list(file, "--file", &b, &list);
 		ru.domains = list;
 	} else {
 		n = argc - optind;

@@ -28,6 +28,8 @@ static const struct cli_cmd *const commands[] = {
 	&cli_cmd_run,
 	&cli_cmd_probe,
 	&cli_cmd_dns,
+	&cli_cmd_check,
+	&cli_cmd_history,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

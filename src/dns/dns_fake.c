@@ -20,6 +20,7 @@ struct fake_rec {
 
 struct fake_name {
 	char		*name;
+	enum dns_sec	 sec;		/* DNS_SEC_UNCHECKED unless set */
 	struct fake_rec	*first, *last;
 	struct fake_name *next;		/* hash chain */
 };
@@ -80,11 +81,10 @@ find(struct fake *f, const char *lname)
 	return NULL;
 }
 
-static struct fake_rec *
-add_rec(struct fake *f, const char *name, int type)
+static struct fake_name *
+get_name(struct fake *f, const char *name)
 {
 	struct fake_name *fn;
-	struct fake_rec *rec;
 	char *l = norm(f->mem, name);
 
 	if (l == NULL)
@@ -100,6 +100,28 @@ add_rec(struct fake *f, const char *name, int type)
 		fn->next = f->bucket[h];
 		f->bucket[h] = fn;
 	}
+	return fn;
+}
+
+enum dw_err
+dns_fake_set_sec(struct dns_resolver *r, const char *name, enum dns_sec sec)
+{
+	struct fake_name *fn = get_name((struct fake *)r, name);
+
+	if (fn == NULL)
+		return DW_ENOMEM;
+	fn->sec = sec;
+	return DW_OK;
+}
+
+static struct fake_rec *
+add_rec(struct fake *f, const char *name, int type)
+{
+	struct fake_name *fn = get_name(f, name);
+	struct fake_rec *rec;
+
+	if (fn == NULL)
+		return NULL;
 	rec = arena_zalloc(f->mem, sizeof(*rec));
 	if (rec == NULL)
 		return NULL;
@@ -389,6 +411,11 @@ answer(struct fake *f, struct arena *a, const char *name,
 		ans->wire_len = wire_size(ans);
 	if (err == DW_EDNS_TEMP)
 		ans->why = "timeout: TIMEOUT in the zone data";
+	ans->sec = fn->sec;
+	if (err == DW_OK && fn->sec == DNS_SEC_BOGUS) {
+		ans->why = "DNSSEC validation failed: bogus in the zone data";
+		err = DW_EDNS_TEMP;
+	}
 	return err;
 }
 

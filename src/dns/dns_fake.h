@@ -9,7 +9,9 @@
  * before the marker fails temporarily.  A name with no data is NXDOMAIN, a
  * name without records of the asked type is NODATA.  Unless a name has a
  * TXT entry of its own, each SPF entry is also served as TXT (the suite's
- * rule).  CNAMEs are followed for every other type.
+ * rule).  CNAMEs are followed for every other type.  "DNSSEC: secure",
+ * "insecure" or "bogus" gives the name's answers that DNSSEC status, as a
+ * validating resolver with a trust anchor reports it.
  */
 #ifndef DW_DNS_FAKE_H
 #define DW_DNS_FAKE_H
@@ -40,6 +42,13 @@ enum dw_err dns_fake_add_name(struct dns_resolver *r, const char *name,
 enum dw_err dns_fake_add_raw(struct dns_resolver *r, const char *name,
     enum dns_type type, const uint8_t *rdata, size_t len);
 enum dw_err dns_fake_add_timeout(struct dns_resolver *r, const char *name);
+/*
+ * The DNSSEC status of the answers for name ("DNSSEC: bogus" in zone
+ * data), as a validating resolver would report it: a bogus name fails
+ * temporarily with the reason; the others answer with the status set.
+ */
+enum dw_err dns_fake_set_sec(struct dns_resolver *r, const char *name,
+    enum dns_sec sec);
 /* Adds a TXT copy of each SPF entry of every name without TXT entries.
  * The YAML loaders call it; callers of the adders call it when done. */
 enum dw_err dns_fake_finish(struct dns_resolver *r);

@@ -197,6 +197,26 @@ load_one(struct dns_resolver *r, const char *name, enum dns_type type,
 	return dns_fake_add_name(r, name, type, scalar(v));
 }
 
+/* DNSSEC: secure | insecure | bogus -- the status of the name's answers */
+static enum dw_err
+load_sec(struct dns_resolver *r, const char *name, yaml_node_t *v,
+    struct dw_error *e)
+{
+	static const struct {
+		const char	*word;
+		enum dns_sec	 sec;
+	} w[] = {
+		{ "secure", DNS_SEC_SECURE }, { "insecure", DNS_SEC_INSECURE },
+		{ "bogus", DNS_SEC_BOGUS },
+	};
+	size_t i;
+
+	for (i = 0; scalar(v) != NULL && i < sizeof(w) / sizeof(w[0]); i++)
+		if (strcmp(scalar(v), w[i].word) == 0)
+			return dns_fake_set_sec(r, name, w[i].sec);
+	return bad(e, v, "DNSSEC wants secure, insecure or bogus");
+}
+
 static enum dw_err
 load_value(struct dns_resolver *r, yaml_document_t *doc, const char *name,
     const char *key, yaml_node_t *v, struct dw_error *e)
@@ -208,6 +228,8 @@ load_value(struct dns_resolver *r, yaml_document_t *doc, const char *name,
 	if (strcasecmp(key, "TIMEOUT") == 0 || strcasecmp(key, "SERVFAIL")
 	    == 0)
 		return dns_fake_add_timeout(r, name);
+	if (strcasecmp(key, "DNSSEC") == 0)
+		return load_sec(r, name, v, e);
 	if (!dns_type_parse(key, &type))
 		return bad(e, v, "unknown record type");
 	if (type == DNS_T_TLSA)

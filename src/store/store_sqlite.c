@@ -384,6 +384,28 @@ store_sqlite_fail(struct store *st, int rc, struct dw_error *e,
 }
 
 enum dw_err
+store_sqlite_prep(struct store *st, const char *sql, sqlite3_stmt **s,
+    struct dw_error *e)
+{
+	int rc = sqlite3_prepare_v2(((struct sq *)st)->db, sql, -1, s, NULL);
+
+	return rc == SQLITE_OK ? DW_OK :
+	    sqlfail((struct sq *)st, rc, e, "preparing a query");
+}
+
+enum dw_err
+store_sqlite_exec(struct store *st, const char *sql, struct dw_error *e)
+{
+	return exec((struct sq *)st, sql, e);
+}
+
+void
+store_sqlite_bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	bind_text(s, i, v);
+}
+
+enum dw_err
 store_sqlite_open(const char *path, bool ro, struct store **out,
     struct dw_error *e)
 {
@@ -871,6 +893,9 @@ static const struct store_ops store_sqlite_ops = {
 	.mailbox_put = sq_mailbox_put,
 	.mailbox_moves = sq_mailbox_moves,
 	.mailbox_moved = sq_mailbox_moved,
+	.check_put = sq_check_put,
+	.dns_history = sq_dns_history,
+	.events = sq_events,
 	.summary = sq_summary,
 	.top_sources = sq_top_sources,
 	.export = sq_export,

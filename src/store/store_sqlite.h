@@ -15,6 +15,13 @@ sqlite3 *store_sqlite_db(struct store *st);
 enum dw_err store_sqlite_fail(struct store *st, int rc, struct dw_error *e,
     const char *what);
 
+/* Prepares sql (finalized by the caller); runs sql; binds v or NULL. */
+enum dw_err store_sqlite_prep(struct store *st, const char *sql,
+    sqlite3_stmt **s, struct dw_error *e);
+enum dw_err store_sqlite_exec(struct store *st, const char *sql,
+    struct dw_error *e);
+void store_sqlite_bind_text(sqlite3_stmt *s, int i, const char *v);
+
 /* Mailbox state (sqlite_mailbox.c), as in store.h. */
 enum dw_err sq_mailbox_get(struct store *st, const char *key,
     struct store_mailbox *m, bool *found, struct dw_error *e);
@@ -25,6 +32,15 @@ enum dw_err sq_mailbox_moves(struct store *st, const char *key,
     store_move_cb cb, void *ctx, struct dw_error *e);
 enum dw_err sq_mailbox_moved(struct store *st, const char *key, uint32_t uid,
     struct dw_error *e);
+
+/* Posture history (sqlite_posture.c), as in store.h. */
+enum dw_err sq_check_put(struct store *st, const struct store_check *c,
+    const struct store_dns_record *recs, size_t n, store_change_cb cb,
+    void *ctx, struct dw_error *e);
+enum dw_err sq_dns_history(struct store *st, const char *domain,
+    store_change_cb cb, void *ctx, uint64_t *nruns, struct dw_error *e);
+enum dw_err sq_events(struct store *st, const char *domain, int64_t after,
+    store_event_cb cb, void *ctx, struct dw_error *e);
 
 /* Queries (store_query.c), as in store.h. */
 enum dw_err sq_summary(struct store *st, const struct store_filter *f,

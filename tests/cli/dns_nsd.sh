@@ -9,79 +9,28 @@
 # Never touches public DNS: libunbound forwards only to the test servers.
 . tests/lib/tap.sh
 
-ZONES="$DW_TOP/tests/dns/nsd"
-NSD=$(command -v nsd || echo /usr/sbin/nsd)
-NSDC=$(command -v nsd-control || echo /usr/sbin/nsd-control)
-if [ ! -x "$NSD" ]; then
+. tests/lib/nsd.sh
+
+mkdir -p "$T/zones"
+cp "$DW_TOP/tests/dns/nsd/test.example.zone" \
+    "$DW_TOP/tests/dns/nsd/signed.example.zone" "$T/zones/"
+
+# signed.example: a fresh ECDSA key, NSEC; then the TXT of "tampered" is
+# changed under its signature so that it validates as bogus
+SIGNED=
+nsd_sign signed.example.zone signed.example &&
+    sed 's/^\(tampered\.signed\.example\.[^"]*"v=spf1 ip4:192\.0\.2\.\)12/\113/' \
+    "$T/zones/signed.example.zone.signed" > "$T/zones/signed.zone" &&
+    ! cmp -s "$T/zones/signed.example.zone.signed" \
+    "$T/zones/signed.zone" && SIGNED=yes
+
+if ! nsd_start test.example test.example.zone \
+    ${SIGNED:+signed.example signed.zone}; then
 	skip "nsd" "nsd is not installed (scripts/setup-deps)"
 	done_testing
 	exit 0
 fi
 
-PORT=$((53530 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 2000))
-mkdir -p "$T/zones"
-cp "$ZONES"/*.zone "$T/zones/"
-
-# signed.example: a fresh ECDSA key, NSEC; then the TXT of "tampered" is
-# changed under its signature so that it validates as bogus
-SIGNED=
-if command -v ldns-keygen > /dev/null 2>&1 &&
-    command -v ldns-signzone > /dev/null 2>&1; then
-	K=$(cd "$T/zones" && ldns-keygen -a ECDSAP256SHA256 -k \
-	    signed.example 2> /dev/null) &&
-	    (cd "$T/zones" && ldns-signzone signed.example.zone "$K") &&
-	    sed 's/^\(tampered\.signed\.example\.[^"]*"v=spf1 ip4:192\.0\.2\.\)12/\113/' \
-	    "$T/zones/signed.example.zone.signed" > "$T/zones/signed.zone" &&
-	    cp "$T/zones/$K.ds" "$T/anchor.ds" &&
-	    ! cmp -s "$T/zones/signed.example.zone.signed" \
-	    "$T/zones/signed.zone" && SIGNED=yes
-fi
-
-cat > "$T/nsd.conf" <<EOF
-server:
-	ip-address: 127.0.0.1@$PORT
-	port: $PORT
-	do-ip6: no
-	username: ""
-	chroot: ""
-	zonesdir: "$T/zones"
-	pidfile: "$T/nsd.pid"
-	database: ""
-	zonelistfile: "$T/zone.list"
-	xfrdfile: "$T/xfrd.state"
-	xfrdir: "$T"
-	logfile: "$T/nsd.log"
-	server-count: 1
-	rrl-ratelimit: 0
-	verbosity: 1
-remote-control:
-	control-enable: yes
-	control-interface: $T/nsd.sock
-zone:
-	name: test.example
-	zonefile: test.example.zone
-EOF
-if [ -n "$SIGNED" ]; then
-	cat >> "$T/nsd.conf" <<EOF
-zone:
-	name: signed.example
-	zonefile: signed.zone
-EOF
-fi
-
-NSDPID= SILENTPID=
-cleanup() {
-	[ -n "$NSDPID" ] && kill "$NSDPID" 2>/dev/null
-	[ -n "$SILENTPID" ] && kill "$SILENTPID" 2>/dev/null
-	wait 2>/dev/null
-	rm -rf "$T"
-}
-trap cleanup EXIT
-
-"$NSD" -d -c "$T/nsd.conf" > "$T/nsd.out" 2>&1 &
-NSDPID=$!
-
-R="127.0.0.1@$PORT"
 spf() {
 	DMARCWARD_DNS_TIMEOUT=3000 "$DW" --resolver "$R" spf "$@"
 }
@@ -95,16 +44,8 @@ nsdstat() {
 }
 
 # wait until it answers (at most about 5 s)
-i=0
-while [ $i -lt 50 ]; do
-	out=$(spf eval --ip 192.0.2.9 --sender a@multi.test.example 2>&1)
-	case "$out" in *"result: pass"*) break ;; esac
-	kill -0 "$NSDPID" 2>/dev/null || break
-	sleep 0.1
-	i=$((i + 1))
-done
-if ! kill -0 "$NSDPID" 2>/dev/null; then
-	skip "nsd" "nsd did not start: $(tail -3 "$T/nsd.out" "$T/nsd.log" 2>/dev/null | tr '\n' ' ')"
+if ! nsd_up spf eval --ip 192.0.2.9 --sender a@multi.test.example; then
+	skip "nsd" "$NSD_WHY"
 	done_testing
 	exit 0
 fi
@@ -227,22 +168,9 @@ scripts/setup-deps)"
 fi
 
 # timeout: a server that takes queries and never answers
-SPORT=$((PORT + 2000))
-if command -v python3 > /dev/null 2>&1; then
-	python3 -c '
-import socket, sys, time
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("127.0.0.1", int(sys.argv[1])))
-t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-t.bind(("127.0.0.1", int(sys.argv[1])))
-t.listen(16)
-time.sleep(60)
-' "$SPORT" &
-	SILENTPID=$!
-	sleep 0.3
+if silent_start; then
 	start=$(date +%s)
-	DMARCWARD_DNS_TIMEOUT=1000 "$DW" --resolver "127.0.0.1@$SPORT" \
+	DMARCWARD_DNS_TIMEOUT=1000 "$DW" --resolver "$SILENT_R" \
 	    spf eval --ip 192.0.2.9 --sender a@multi.test.example --json \
 	    > "$T/o" 2>&1
 	end=$(date +%s)
@@ -250,7 +178,7 @@ time.sleep(60)
 	    '"result":"temperror"'
 	[ $((end - start)) -le 4 ]
 	_report $? "timeout honoured (took $((end - start)) s)"
-	DMARCWARD_DNS_TIMEOUT=1000 "$DW" --resolver "127.0.0.1@$SPORT" \
+	DMARCWARD_DNS_TIMEOUT=1000 "$DW" --resolver "$SILENT_R" \
 	    dns lookup TXT multi.test.example nx.test.example > "$T/o" 2>&1
 	contains "lookup: a timeout is a temporary failure" "$T/o" \
 	    "multi.test.example TXT: temporary failure: timeout after 1000 ms"
