@@ -259,32 +259,47 @@ check_version(struct sq *st, bool ro, int64_t *have, struct dw_error *e)
 		return dw_fail(e, DW_ESTORE, "store schema version %lld is "
 		    "newer than this dmarcward knows (%d); upgrade dmarcward",
 		    (long long)*have, known_version());
-	if (ro && *have < known_version())
-		return dw_fail(e, DW_ESTORE, "store schema version %lld is "
-		    "older than this dmarcward (%d); run dmarcward ingest once "
-		    "to upgrade it", (long long)*have, known_version());
+	/* Every migration counts, not the highest: they may land apart. */
+	if ((err = query_int(st, "SELECT count(DISTINCT version) FROM "
+	    "schema_version", &n, e)) != DW_OK)
+		return err;
+	if (ro && n < (int64_t)store_nmigrations)
+		return dw_fail(e, DW_ESTORE, "the store lacks %lld of this "
+		    "dmarcward's %zu schema migrations; run dmarcward ingest "
+		    "once to upgrade it", (long long)store_nmigrations - n,
+		    store_nmigrations);
 	return DW_OK;
 }
 
-/* Applies every migration above version have, each in a transaction. */
+/*
+ * Applies every migration the store has not had, each in a transaction.
+ * Not only those above the highest applied: migrations numbered apart
+ * may reach a store in another order.
+ */
 static enum dw_err
 migrate(struct sq *st, int64_t have, struct dw_error *e)
 {
 	size_t i;
+	int64_t done;
 	enum dw_err err;
 	char sql[128];
 
+	(void)have;
 	err = exec(st, "CREATE TABLE IF NOT EXISTS schema_version "
 	    "(version INTEGER NOT NULL)", e);
 	for (i = 0; err == DW_OK && i < store_nmigrations; i++) {
-		if (store_migrations[i].version <= have)
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM "
+		    "schema_version WHERE version = %d",
+		    store_migrations[i].version);
+		if ((err = query_int(st, sql, &done, e)) != DW_OK)
+			return err;
+		if (done > 0)
 			continue;
 		if ((err = exec(st, "BEGIN IMMEDIATE", e)) != DW_OK)
 			return err;
 		/* Another process may have applied it meanwhile. */
-		err = query_int(st, "SELECT coalesce(max(version), 0) FROM "
-		    "schema_version", &have, e);
-		if (err == DW_OK && have >= store_migrations[i].version) {
+		err = query_int(st, sql, &done, e);
+		if (err == DW_OK && done > 0) {
 			err = exec(st, "COMMIT", e);
 			continue;
 		}

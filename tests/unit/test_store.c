@@ -424,6 +424,40 @@ open_refuses_newer_schema(void **state)
 	    store_nmigrations + 1);
 }
 
+/*
+ * A store that has the highest migration but lacks an earlier one (they
+ * were numbered on separate lines of work) gets the missing one.
+ */
+static void
+open_applies_a_missing_earlier_migration(void **state)
+{
+	struct dwtest_tmp *d = *state;
+	const struct store_migration *m;
+	const char *p, *q;
+	char sql[256];
+	size_t n;
+
+	assert_true(store_nmigrations >= 2);
+	m = &store_migrations[store_nmigrations - 2];
+	store_close(open_rw(d->path));
+	/* Undo m by hand: drop what it created, forget its number. */
+	for (p = m->sql; (p = strstr(p, "CREATE TABLE ")) != NULL; p = q) {
+		p += 13;
+		q = p + strcspn(p, " (\n");
+		n = (size_t)(q - p);
+		snprintf(sql, sizeof(sql), "DROP TABLE %.*s", (int)n, p);
+		exec_sql(d->path, sql);
+	}
+	snprintf(sql, sizeof(sql), "DELETE FROM schema_version WHERE "
+	    "version = %d", m->version);
+	exec_sql(d->path, sql);
+	assert_int_equal(count_rows(d->path, "schema_version"),
+	    store_nmigrations - 1);
+	store_close(open_rw(d->path));
+	assert_int_equal(count_rows(d->path, "schema_version"),
+	    store_nmigrations);
+}
+
 static void
 open_refuses_what_is_not_a_store(void **state)
 {
@@ -1479,6 +1513,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		T(open_creates_schema_once),
 		T(open_refuses_newer_schema),
+		T(open_applies_a_missing_earlier_migration),
 		T(open_refuses_what_is_not_a_store),
 		T(open_ro_missing_and_read_only),
 		T(unit_raw_round_trips),
