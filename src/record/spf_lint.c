@@ -18,9 +18,10 @@ struct lint_walk {
 	struct arena		*a;
 	struct dns_resolver	*r;
 	struct spf_lint		*out;
-	size_t			 fcap;
+	size_t			 fcap;		/* findings allocated */
 	struct range		*ranges;
 	size_t			 nranges;
+	size_t			 rcap;		/* ranges allocated */
 	const char		*stack[SPF_LINT_DEPTH_MAX + 1];
 	size_t			 depth;
 	bool			 nomem;
@@ -32,6 +33,33 @@ const char *
 spf_lint_sev_name(enum spf_lint_sev s)
 {
 	return (size_t)s < 3 ? sev_names[s] : "?";
+}
+
+/*
+ * Makes room for one more element in the arena array *arr of *cap
+ * elements (n in use, at most max): doubles it, from 16.  False when the
+ * arena cannot (w->nomem is set).
+ */
+static bool
+room(struct lint_walk *w, void **arr, size_t *cap, size_t n, size_t elem,
+    size_t max)
+{
+	size_t ncap;
+	void *p;
+
+	if (n < *cap)
+		return true;
+	ncap = *cap == 0 ? 16 : *cap * 2;
+	if (ncap > max)
+		ncap = max;
+	p = arena_realloc(w->a, *arr, *cap * elem, ncap * elem);
+	if (p == NULL) {
+		w->nomem = true;
+		return false;
+	}
+	*arr = p;
+	*cap = ncap;
+	return true;
 }
 
 static void add(struct lint_walk *, enum spf_lint_sev, const char *,
@@ -46,16 +74,10 @@ add(struct lint_walk *w, enum spf_lint_sev sev, const char *code,
 	char msg[512];
 	va_list ap;
 
-	if (o->nfindings == SPF_LINT_FINDINGS_MAX)
+	if (o->nfindings == SPF_LINT_FINDINGS_MAX ||
+	    !room(w, (void **)&o->findings, &w->fcap, o->nfindings,
+	    sizeof(*o->findings), SPF_LINT_FINDINGS_MAX))
 		return;
-	if (o->findings == NULL) {
-		o->findings = arena_alloc(w->a, SPF_LINT_FINDINGS_MAX *
-		    sizeof(*o->findings));
-		if (o->findings == NULL) {
-			w->nomem = true;
-			return;
-		}
-	}
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
@@ -69,6 +91,18 @@ add(struct lint_walk *w, enum spf_lint_sev sev, const char *code,
 }
 
 /* TXT of domain: the one SPF record, with size findings. */
+/* dns_query() that notes a local allocation failure in w. */
+static enum dw_err
+query(struct lint_walk *w, const char *name, enum dns_type type,
+    const struct dns_answer **ans)
+{
+	enum dw_err err = dns_query(w->r, w->a, name, type, ans);
+
+	if (err == DW_ENOMEM)
+		w->nomem = true;
+	return err;
+}
+
 static const struct dns_rr *
 fetch(struct lint_walk *w, struct spf_lint_node *n)
 {
@@ -77,7 +111,7 @@ fetch(struct lint_walk *w, struct spf_lint_node *n)
 	enum dw_err err;
 	size_t i, count = 0;
 
-	err = dns_query(w->r, w->a, n->domain, DNS_T_TXT, &ans);
+	err = query(w, n->domain, DNS_T_TXT, &ans);
 	if (err != DW_OK) {
 		n->status = err == DW_EDNS_PERM ? "no such domain" :
 		    "DNS failure";
@@ -137,7 +171,7 @@ probe(struct lint_walk *w, struct spf_lint_node *n, const struct spf_term *t)
 	if (has_macro(t->spec))
 		return;
 	if (t->kind == SPF_MX) {
-		err = dns_query(w->r, w->a, name, DNS_T_MX, &ans);
+		err = query(w, name, DNS_T_MX, &ans);
 		if (err == DW_OK && ans->n > SPF_MAX_MX_NAMES)
 			add(w, SPF_LINT_ERROR, "mx-limit", n->domain,
 			    "%s: %zu MX names, over 10: permerror for "
@@ -146,8 +180,8 @@ probe(struct lint_walk *w, struct spf_lint_node *n, const struct spf_term *t)
 		if (!(err == DW_EDNS_PERM || (err == DW_OK && ans->n == 0)))
 			return;
 	} else {
-		err = dns_query(w->r, w->a, name, DNS_T_A, &ans);
-		err6 = dns_query(w->r, w->a, name, DNS_T_AAAA, &ans6);
+		err = query(w, name, DNS_T_A, &ans);
+		err6 = query(w, name, DNS_T_AAAA, &ans6);
 		if (!(err == DW_EDNS_PERM || (err == DW_OK && ans->n == 0)) ||
 		    !(err6 == DW_EDNS_PERM || (err6 == DW_OK &&
 		    ans6->n == 0)))
@@ -166,16 +200,10 @@ range(struct lint_walk *w, struct spf_lint_node *n, const struct spf_term *t)
 	struct range *r;
 
 	n->nranges++;
-	if (w->nranges == SPF_LINT_RANGES_MAX)
+	if (w->nranges == SPF_LINT_RANGES_MAX ||
+	    !room(w, (void **)&w->ranges, &w->rcap, w->nranges,
+	    sizeof(*w->ranges), SPF_LINT_RANGES_MAX))
 		return;
-	if (w->ranges == NULL) {
-		w->ranges = arena_alloc(w->a, SPF_LINT_RANGES_MAX *
-		    sizeof(*w->ranges));
-		if (w->ranges == NULL) {
-			w->nomem = true;
-			return;
-		}
-	}
 	r = &w->ranges[w->nranges++];
 	memcpy(r->addr, t->addr, 16);
 	r->v6 = t->kind == SPF_IP6;
