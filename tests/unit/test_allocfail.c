@@ -1,9 +1,9 @@
 /*
  * test_allocfail.c: the allocation-failure sweep (allocfail.h) over the
- * report side: the aggregate XML parser, its repairs, and the unpacking
- * layer (the dispatcher, gzip, zip, the mbox splitter).  Every run must
- * fail cleanly with DW_ENOMEM (or succeed), never crash, and free
- * everything it allocated.
+ * report side: the aggregate XML parser, its repairs, the unpacking layer
+ * (the dispatcher, gzip, zip, the mbox splitter) and the IMAP responses
+ * the fetcher reads.  Every run must fail cleanly with DW_ENOMEM (or
+ * succeed), never crash, and free everything it allocated.
  *
  * MIME is not swept: gmime allocates through glib, which aborts the
  * process on a failed allocation by design, so no MIME input (nor an mbox
@@ -21,6 +21,7 @@
 #include "allocfail.h"
 
 #include "base/buf.h"
+#include "fetch/imap_resp.h"
 #include "report/agg_xml.h"
 #include "report/rd.h"
 #include "report/unpack.h"
@@ -305,6 +306,57 @@ run_mbox(void *arg)
 		err = DW_ESYNTAX;
 	return err;
 }
+
+/*
+ * SEARCH lines with 400 UIDs (the array grows from 64 to 512), 100 of
+ * them repeated, a MODSEQ extension; a STATUS line.  glibc's qsort()
+ * absorbs the failure of its scratch buffer.
+ */
+static char imap[4096];
+static size_t imap_len;
+
+static void
+make_imap(void)
+{
+	size_t i;
+	int n;
+
+	n = snprintf(imap, sizeof(imap), "* SEARCH");
+	for (i = 300; i > 0; i--)
+		n += snprintf(imap + n, sizeof(imap) - (size_t)n, " %zu%s",
+		    i, i == 151 ? "\r\n* SEARCH" : "");
+	n += snprintf(imap + n, sizeof(imap) - (size_t)n, "\r\n* SEARCH");
+	for (i = 1; i <= 100; i++)
+		n += snprintf(imap + n, sizeof(imap) - (size_t)n, " %zu", i);
+	n += snprintf(imap + n, sizeof(imap) - (size_t)n, " (MODSEQ 9)\r\n"
+	    "* STATUS \"INBOX\" (UIDVALIDITY 7 UIDNEXT 301 MESSAGES 300)\r\n"
+	    "A1 OK done\r\n");
+	assert_true(n > 0 && (size_t)n < sizeof(imap));
+	imap_len = (size_t)n;
+}
+
+static enum dw_err
+run_imap(void *arg)
+{
+	struct imap_status st;
+	uint32_t *uids;
+	size_t n, i;
+	bool sorted = true;
+	enum dw_err err;
+
+	(void)arg;
+	err = imap_parse_search(imap, imap_len, &uids, &n, NULL);
+	if (err != DW_OK)
+		return err;
+	for (i = 0; i < n; i++)
+		sorted = sorted && uids[i] == i + 1;
+	free(uids);
+	err = imap_parse_status(imap, imap_len, &st, NULL);
+	if (err == DW_OK && (n != 300 || !sorted || st.uidnext != 301 ||
+	    st.messages != 300))
+		err = DW_ESYNTAX;
+	return err;
+}
 #endif
 
 static void
@@ -402,6 +454,18 @@ sweep_mbox(void **state)
 }
 
 static void
+sweep_imap_resp(void **state)
+{
+	(void)state;
+#if ALLOCFAIL
+	make_imap();
+	assert_true(allocfail_sweep(run_imap, NULL, "imap_resp") >= 4);
+#else
+	skip();
+#endif
+}
+
+static void
 sweep_mime(void **state)
 {
 	(void)state;
@@ -420,6 +484,7 @@ main(void)
 		ALLOCFAIL_TEST(sweep_unpack_gzip),
 		ALLOCFAIL_TEST(sweep_unpack_zip),
 		ALLOCFAIL_TEST(sweep_mbox),
+		ALLOCFAIL_TEST(sweep_imap_resp),
 		ALLOCFAIL_SKIP_TEST(sweep_mime, MIME_NOT_SWEPT),
 	};
 
