@@ -142,6 +142,8 @@ lookup(struct ev *e, const char *name, enum dns_type t,
 		return DW_EDNS_TEMP;
 	}
 	err = dns_query(e->r, e->a, name, t, ans);
+	if (err == DW_ENOMEM)	/* ours, not the domain's: no temperror */
+		e->nomem = true;
 	if (!e->q->trace)
 		return err;
 	snprintf(q, sizeof(q), "%s %s", dns_type_name(t), name);
@@ -460,7 +462,10 @@ mech(struct ev *e, const struct spf_term *t)
 	}
 }
 
-/* exp= (§6.2): any failure gives the default explanation. */
+/*
+ * exp= (§6.2): any failure of the domain's gives the default explanation;
+ * a failed allocation of ours is out of memory.
+ */
 static void
 explain(struct ev *e, const struct spf_record *rec)
 {
@@ -469,25 +474,32 @@ explain(struct ev *e, const struct spf_record *rec)
 	const char *name;
 	struct buf b;
 	const char *text = NULL;
+	enum dw_err err;
 
 	macro_ctx(e, &c);
 	buf_init(&b, SPF_BUF_MAX);
 	if (rec->exp != NULL && target(e, rec->exp, &name) == M_MATCH &&
-	    lookup(e, name, DNS_T_TXT, &ans) == DW_OK && ans->n == 1 &&
-	    spf_macro_expand(&c, ans->rr[0].u.txt.data,
-	    ans->rr[0].u.txt.len, true, &b) == DW_OK)
-		text = b.data;
+	    lookup(e, name, DNS_T_TXT, &ans) == DW_OK && ans->n == 1) {
+		err = spf_macro_expand(&c, ans->rr[0].u.txt.data,
+		    ans->rr[0].u.txt.len, true, &b);
+		if (err == DW_OK)
+			text = b.data;
+		else if (err == DW_ENOMEM)
+			e->nomem = true;
+	}
 	if (text == NULL) {
 		const char *d = e->q->default_exp != NULL ?
 		    e->q->default_exp : SPF_DEFAULT_EXP;
 
 		buf_reset(&b);
-		if (spf_macro_expand(&c, d, strlen(d), true, &b) == DW_OK)
-			text = b.data;
-		else
-			text = d;
+		err = spf_macro_expand(&c, d, strlen(d), true, &b);
+		if (err == DW_ENOMEM)
+			e->nomem = true;
+		text = err == DW_OK ? b.data : d;
 	}
 	e->out->explanation = arena_strdup(e->a, text);
+	if (e->out->explanation == NULL)
+		e->nomem = true;
 	buf_fini(&b);
 }
 
