@@ -41,6 +41,7 @@ extern const struct cli_cmd cli_cmd_parse;
 extern const struct cli_cmd cli_cmd_spf;
 extern const struct cli_cmd cli_cmd_fetch;
 extern const struct cli_cmd cli_cmd_run;
+extern const struct cli_cmd cli_cmd_tls;
 
 /* True when argv holds -h or --help before any "--". */
 bool cli_wants_help(int argc, char **argv);
