@@ -29,6 +29,7 @@ struct tctx {
 	char			*mxkey;		/* the MX being shown */
 	bool			 mxopen;
 	bool			 mxnull;	/* it is "none given" */
+	bool			 any;		/* a report matched */
 	struct dw_error		 e;
 };
 
@@ -52,16 +53,20 @@ jpct(uint64_t ok, uint64_t bad)
 	return json_real(100.0 * (double)ok / (double)(ok + bad));
 }
 
+/* The success rate, "95.0%", or "-" without sessions. */
 static const char *
 pct(uint64_t ok, uint64_t bad, char *out, size_t outsz)
 {
 	if (ok + bad == 0)
-		snprintf(out, outsz, "%7s", "-");
+		snprintf(out, outsz, "-");
 	else
-		snprintf(out, outsz, "%6.1f%%", 100.0 * (double)ok /
+		snprintf(out, outsz, "%.1f%%", 100.0 * (double)ok /
 		    (double)(ok + bad));
 	return out;
 }
+
+#define ROW_SESSIONS	"  %-36s %7s %12s %12s %10s %8s\n"
+#define ROW_FAILURES	"  %-36s %15s %8s %7s\n"
 
 static const char *
 key_text(const char *key, char *out, size_t outsz)
@@ -88,7 +93,7 @@ on_sessions(void *ctx, const struct store_tls_row *r)
 		return DW_OK;
 	}
 	printf("  %-36s %7" PRIu64 " %12" PRIu64 " %12" PRIu64 " %10" PRIu64
-	    " %s\n", key_text(r->key, k, sizeof(k)), r->reports,
+	    " %8s\n", key_text(r->key, k, sizeof(k)), r->reports,
 	    r->successful + r->failed, r->successful, r->failed,
 	    pct(r->successful, r->failed, p, sizeof(p)));
 	return DW_OK;
@@ -100,6 +105,7 @@ on_all(void *ctx, const struct store_tls_row *r)
 	struct tctx *tc = ctx;
 	char p[16];
 
+	tc->any = true;
 	if (tc->json) {
 		json_object_set_new(tc->doc, "reports",
 		    json_integer((json_int_t)r->reports));
@@ -116,7 +122,7 @@ on_all(void *ctx, const struct store_tls_row *r)
 	printf("SMTP TLS reports: %" PRIu64 ", sessions %" PRIu64 " "
 	    "(successful %" PRIu64 ", failed %" PRIu64 "), success %s\n",
 	    r->reports, r->successful + r->failed, r->successful, r->failed,
-	    pct(r->successful, r->failed, p, sizeof(p)) + 1);
+	    pct(r->successful, r->failed, p, sizeof(p)));
 	return DW_OK;
 }
 
@@ -183,7 +189,7 @@ on_result(void *ctx, const struct store_tls_row *r)
 		    (json_int_t)r->reports));
 		return DW_OK;
 	}
-	printf("  %-36s %12" PRIu64 " %8" PRIu64 " %7" PRIu64 "\n",
+	printf("  %-36s %15" PRIu64 " %8" PRIu64 " %7" PRIu64 "\n",
 	    key_text(r->key, k, sizeof(k)), r->failed, r->details,
 	    r->reports);
 	return DW_OK;
@@ -194,25 +200,25 @@ struct section {
 	const char		*json;		/* key in the --json document */
 	const char		*keyname;	/* its rows' key */
 	const char		*title;		/* text output */
-	const char		*head;		/* column heads */
+	int			 head;		/* column heads: H_* */
 	store_tls_cb		 cb;
 };
 
-#define SESSION_HEAD "reports     sessions   successful     failed  success"
+enum { H_NONE, H_SESSIONS, H_FAILURES };
 
 static const struct section sections[] = {
-	{ STORE_TLS_ALL, NULL, NULL, NULL, NULL, on_all },
+	{ STORE_TLS_ALL, NULL, NULL, NULL, H_NONE, on_all },
 	{ STORE_TLS_DOMAIN, "domains", "domain", "policy domain",
-	    SESSION_HEAD, on_sessions },
+	    H_SESSIONS, on_sessions },
 	{ STORE_TLS_TYPE, "policy_types", "policy_type", "policy type",
-	    SESSION_HEAD, on_sessions },
+	    H_SESSIONS, on_sessions },
 	{ STORE_TLS_MX, "receiving_mx", "mx", "receiving MX: failed sessions "
 	    "by failure type\n  (reports count successful sessions per "
-	    "policy, not per MX)", NULL, on_mx },
+	    "policy, not per MX)", H_NONE, on_mx },
 	{ STORE_TLS_RESULT, "failure_types", "result_type", "failure type",
-	    "failed sessions  details reports", on_result },
+	    H_FAILURES, on_result },
 	{ STORE_TLS_DAY, "days", "day", "per day (the UTC day a report's "
-	    "range starts)", SESSION_HEAD, on_sessions },
+	    "range starts)", H_SESSIONS, on_sessions },
 };
 
 static enum dw_err
@@ -225,8 +231,12 @@ section(struct tctx *tc, const struct section *s)
 		json_object_set_new(tc->doc, s->json, tc->cur);
 	} else if (s->title != NULL) {
 		printf("\n%s\n", s->title);
-		if (s->head != NULL)
-			printf("  %-36s %s\n", "", s->head);
+		if (s->head == H_SESSIONS)
+			printf(ROW_SESSIONS, "", "reports", "sessions",
+			    "successful", "failed", "success");
+		else if (s->head == H_FAILURES)
+			printf(ROW_FAILURES, "", "failed sessions", "details",
+			    "reports");
 	}
 	tc->keyname = s->keyname;
 	tc->mx = NULL;
@@ -245,12 +255,13 @@ show(struct tctx *tc)
 	enum dw_err err = DW_OK;
 	size_t i;
 
-	tc->doc = json_object();
+	/* totals first, zero until a report matches */
+	tc->doc = json_pack("{s:i, s:i, s:i, s:i, s:n}", "reports", 0,
+	    "sessions", 0, "successful", 0, "failed", 0, "success_pct");
 	for (i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
 		if ((err = section(tc, &sections[i])) != DW_OK)
 			break;
-		if (i == 0 && json_object_get(tc->doc, "reports") == NULL &&
-		    !tc->json) {
+		if (i == 0 && !tc->any && !tc->json) {
 			printf("no SMTP TLS reports%s\n", tc->f.domain ||
 			    tc->f.since != INT64_MIN || tc->f.until !=
 			    INT64_MAX ? " match" : " stored");
@@ -258,9 +269,6 @@ show(struct tctx *tc)
 		}
 	}
 	if (err == DW_OK && tc->json) {
-		if (json_object_get(tc->doc, "reports") == NULL)
-			json_object_set_new(tc->doc, "reports",
-			    json_integer(0));
 		json_dumpf(tc->doc, stdout, JSON_INDENT(2) |
 		    JSON_ENSURE_ASCII | JSON_PRESERVE_ORDER);
 		putchar('\n');

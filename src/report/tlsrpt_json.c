@@ -614,8 +614,8 @@ load(const char *buf, size_t len, json_t **root, struct dw_error *e)
 	}
 	if (!json_is_object(*root)) {
 		json_decref(*root);
-		return dw_fail(e, DW_ENOTREPORT, "JSON array, not an SMTP TLS "
-		    "report (want an object)");
+		return dw_fail(e, DW_ENOTREPORT, "a JSON array, not an "
+		    "object");
 	}
 	return DW_OK;
 }
@@ -629,9 +629,9 @@ report(struct tp *t, json_t *root)
 	    json_object_get(root, "report-id") == NULL &&
 	    json_object_get(root, "date-range") == NULL &&
 	    json_object_get(root, "policies") == NULL)
-		return dw_fail(t->e, DW_ENOTREPORT, "JSON, but not an SMTP TLS "
-		    "report: none of organization-name, date-range, "
-		    "report-id, policies (RFC 8460 §4.4)");
+		return dw_fail(t->e, DW_ENOTREPORT, "a JSON object with none "
+		    "of organization-name, date-range, report-id, policies "
+		    "(RFC 8460 §4.4)");
 	if ((err = str_field(t, root, "", "organization-name",
 	    F_REQ | F_NONEMPTY, &t->r->organization_name)) != DW_OK ||
 	    (err = date_range(t, root)) != DW_OK ||

@@ -125,15 +125,21 @@ is_xml(const unsigned char *p, size_t n)
 	return p[1] == '?' || p[1] == '!' || p[1] == '_' || is_alpha(p[1]);
 }
 
+/*
+ * A JSON object, or an array of objects (not a report, but the TLS report
+ * parser then says why, where it would look like a header line).
+ */
 static int
 is_json(const unsigned char *p, size_t n)
 {
 	size_t i;
 
-	if (n == 0 || p[0] != '{')
+	if (n == 0 || (p[0] != '{' && p[0] != '['))
 		return 0;
 	for (i = 1; i < n && is_ws(p[i]); i++)
 		;
+	if (p[0] == '[')
+		return i == n || p[i] == '{' || p[i] == ']';
 	return i == n || p[i] == '"' || p[i] == '}';
 }
 
