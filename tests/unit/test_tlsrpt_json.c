@@ -534,6 +534,7 @@ test_encoding(void **state)
 	static const char low[] = HEAD "\"contact-info\":\"\\udc00\","
 	    "\"policies\":[]}";
 	static const char nul[] = HEAD "\"policies\":[]}\0";
+	static const char utf16[] = "\xff\xfe{\0\"\0}\0";
 	struct arena *a;
 	struct buf out;
 	const struct tlsrpt_report *r;
@@ -551,6 +552,7 @@ test_encoding(void **state)
 	expect_fail(cesu, strlen(cesu), DW_ESYNTAX, "unable to decode");
 	expect_fail(low, strlen(low), DW_ESYNTAX, "invalid Unicode");
 	expect_fail(nul, sizeof(nul) - 1, DW_ESYNTAX, "JSON: line 1");
+	expect_fail(utf16, sizeof(utf16) - 1, DW_ESYNTAX, "unable to decode");
 	assert_int_equal(parse_dump(&a, pair, strlen(pair), &out, &r, &e),
 	    DW_OK);
 	assert_string_equal(r->contact_info, "\xf0\x9f\x98\x80");
