@@ -304,7 +304,9 @@ one_shared(const char *rel)
 		print_error("%s: no expected figures in this test\n", rel);
 		fail();
 	}
-	snprintf(path, sizeof(path), "%s/%s", dwtest_shared(), rel);
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dwtest_shared(),
+	    rel) >= sizeof(path))
+		fail();
 	doc_of(path, &doc);
 	if (parse_dump(&a, doc.data, doc.len, &out, &r, &e) != DW_OK) {
 		print_error("%s: %s\n", rel, e.msg);
