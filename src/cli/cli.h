@@ -47,6 +47,7 @@ extern const struct cli_cmd cli_cmd_probe;
 extern const struct cli_cmd cli_cmd_dns;
 extern const struct cli_cmd cli_cmd_check;
 extern const struct cli_cmd cli_cmd_history;
+extern const struct cli_cmd cli_cmd_tls;
 
 /* True when argv holds -h or --help before any "--". */
 bool cli_wants_help(int argc, char **argv);

@@ -24,9 +24,9 @@ usage(FILE *fp)
 	fprintf(fp,
 	    "usage: dmarcward [--db PATH] ingest [--json] [--max-size MIB] "
 	    "[--parse-only] PATH...\n\n"
-	    "Stores the DMARC aggregate reports found in files, folders "
-	    "(recursively),\nmbox files and Maildir folders: XML, gzip, zip "
-	    "or MIME messages.\n\n"
+	    "Stores the DMARC aggregate reports (XML) and SMTP TLS reports "
+	    "(JSON) found\nin files, folders (recursively), mbox files and "
+	    "Maildir folders: plain,\ngzip, zip or MIME messages.\n\n"
 	    "  --json           print the summary as JSON\n"
 	    "  --max-size MIB   decompressed size cap per report "
 	    "(default 64)\n"
@@ -79,12 +79,14 @@ json_t *
 cli_ingest_json(const struct cli_ingest_ui *ui, const struct ingest_stats *s,
     double secs)
 {
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f, "
-	    "s:O}", "inputs", (json_int_t)s->inputs,
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
+	    "s:I, s:f, s:O}", "inputs", (json_int_t)s->inputs,
 	    "inputs_duplicate", (json_int_t)s->inputs_dup,
 	    "bytes", (json_int_t)s->bytes,
 	    "reports_new", (json_int_t)s->reports_new,
 	    "reports_duplicate", (json_int_t)s->reports_dup,
+	    "tls_reports_new", (json_int_t)s->tls_new,
+	    "tls_reports_duplicate", (json_int_t)s->tls_dup,
 	    "rejected", (json_int_t)s->rejected,
 	    "repaired", (json_int_t)s->repaired,
 	    "records", (json_int_t)s->records,
@@ -111,7 +113,9 @@ cli_ingest_summary(const struct cli_ingest_ui *ui,
 		if (s->repaired > 0)
 			printf(", %" PRIu64 " repaired", s->repaired);
 		printf("\nrecords:  %" PRIu64 " (%" PRIu64 " messages)\n"
-		    "seconds:  %.2f\n", s->records, s->messages, secs);
+		    "tls:      %" PRIu64 " new, %" PRIu64 " duplicate SMTP TLS "
+		    "reports\nseconds:  %.2f\n", s->records, s->messages,
+		    s->tls_new, s->tls_dup, secs);
 		return;
 	}
 	j = cli_ingest_json(ui, s, secs);
@@ -208,6 +212,6 @@ out:
 }
 
 const struct cli_cmd cli_cmd_ingest = {
-	"ingest", "store DMARC aggregate reports from files, folders, "
-	    "mailboxes", run
+	"ingest", "store DMARC aggregate and SMTP TLS reports from files, "
+	    "folders, mailboxes", run
 };

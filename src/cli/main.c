@@ -23,6 +23,7 @@ static const struct cli_cmd *const commands[] = {
 	&cli_cmd_parse,
 	&cli_cmd_report,
 	&cli_cmd_export,
+	&cli_cmd_tls,
 	&cli_cmd_spf,
 	&cli_cmd_fetch,
 	&cli_cmd_run,

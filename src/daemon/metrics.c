@@ -19,6 +19,7 @@ struct job {
 	uint64_t	 runs, failures;
 	uint64_t	 reports_new, reports_dup, rejected;
 	uint64_t	 inputs, records, messages;
+	uint64_t	 tls_new, tls_dup;	/* SMTP TLS reports */
 	time_t		 last_success;	/* end of the last good run */
 	time_t		 caught_up;	/* start of the last complete run */
 };
@@ -84,6 +85,8 @@ metrics_delta(const struct ingest_stats *a, const struct ingest_stats *b,
 	out->repaired = b->repaired - a->repaired;
 	out->records = b->records - a->records;
 	out->messages = b->messages - a->messages;
+	out->tls_new = b->tls_new - a->tls_new;
+	out->tls_dup = b->tls_dup - a->tls_dup;
 }
 
 void
@@ -103,6 +106,8 @@ metrics_run(struct metrics *m, int j, time_t started,
 	jb->inputs += d->inputs;
 	jb->records += d->records;
 	jb->messages += d->messages;
+	jb->tls_new += d->tls_new;
+	jb->tls_dup += d->tls_dup;
 	if (failed) {
 		jb->failures++;
 	} else {
@@ -120,15 +125,16 @@ struct family {
 	const char	*type;
 	const char	*help;
 	size_t		 off;		/* of a uint64_t in struct job */
+	size_t		 tls_off;	/* by kind: the SMTP TLS count too */
 };
 
 static const struct family families[] = {
 	{ "dmarcward_reports_ingested_total", "counter",
 	    "Reports stored, by job and kind.",
-	    offsetof(struct job, reports_new) },
+	    offsetof(struct job, reports_new), offsetof(struct job, tls_new) },
 	{ "dmarcward_reports_duplicate_total", "counter",
 	    "Reports already stored, by job and kind.",
-	    offsetof(struct job, reports_dup) },
+	    offsetof(struct job, reports_dup), offsetof(struct job, tls_dup) },
 	{ "dmarcward_inputs_rejected_total", "counter",
 	    "Inputs (files, messages, uploads) or reports rejected, by job.",
 	    offsetof(struct job, rejected) },
@@ -161,10 +167,15 @@ metrics_render(struct metrics *m, time_t now, struct buf *o)
 		for (j = 0; j < m->njobs; j++) {
 			jb = &m->jobs[j];
 			err |= buf_printf(o, "%s{job=\"%s\"%s} %llu\n",
-			    f->name, jb->name, i < 2 ?
+			    f->name, jb->name, f->tls_off != 0 ?
 			    ",kind=\"aggregate\"" : "",
 			    (unsigned long long)*(const uint64_t *)
 			    ((const char *)jb + f->off));
+			if (f->tls_off != 0)
+				err |= buf_printf(o, "%s{job=\"%s\",kind="
+				    "\"tls\"} %llu\n", f->name, jb->name,
+				    (unsigned long long)*(const uint64_t *)
+				    ((const char *)jb + f->tls_off));
 		}
 	}
 	err |= buf_printf(o, "# HELP dmarcward_last_success_timestamp_seconds"

@@ -12,6 +12,10 @@
  * Reports that fail to parse are retried once after a bounded repair of a
  * fault real reporters are known to send (agg_repair()), and stored with a
  * note of what was repaired.
+ *
+ * Documents are told apart by their first bytes (unpack_sniff()): XML is
+ * parsed as a DMARC aggregate report, JSON as an SMTP TLS report (RFC
+ * 8460); one that is neither is rejected naming both.
  */
 #ifndef DW_INGEST_H
 #define DW_INGEST_H
@@ -21,6 +25,7 @@
 
 #include "../base/err.h"
 #include "../report/agg_xml.h"
+#include "../report/tlsrpt.h"
 #include "../report/unpack.h"
 
 struct store;
@@ -35,6 +40,8 @@ struct ingest_stats {
 	uint64_t	 repaired;	/* stored after a bounded repair */
 	uint64_t	 records;	/* records of new reports */
 	uint64_t	 messages;	/* sum of their counts */
+	uint64_t	 tls_new;	/* SMTP TLS reports, apart */
+	uint64_t	 tls_dup;
 };
 
 /*
@@ -58,6 +65,9 @@ struct ingest_opts {
 	 */
 	const struct agg_sink	*sink;
 	void			(*sink_end)(void *ctx, bool ok);
+	/* With parse_only: gets every SMTP TLS report that parsed whole. */
+	void			(*tls_sink)(void *ctx,
+				    const struct tlsrpt_report *r);
 	ingest_reject_cb	 on_reject;
 	ingest_progress_cb	 on_progress;
 	void			*ctx;

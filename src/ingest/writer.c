@@ -36,7 +36,9 @@ struct chunk {
 /* An operation passed by pointer; the producer waits until it is done. */
 struct syncop {
 	const struct agg_report	*report;	/* or */
-	const struct agg_record	*record;	/* or neither: a barrier */
+	const struct agg_record	*record;	/* or */
+	const struct tlsrpt_report *tls;	/* or none: a barrier */
+	const uint8_t		*tls_sha;
 };
 
 struct writer {
@@ -458,7 +460,7 @@ on_unit_end(struct writer *w, bool ok)
 		on_report_end(w, false, 0, 0);
 	ok = ok && live(w);
 	if (!w->u_skip) {
-		keep = ok && w->u.reports_new > 0;
+		keep = ok && (w->u.reports_new > 0 || w->u.tls_new > 0);
 		if ((err = store_unit_end(w->st, keep, &e)) != DW_OK) {
 			set_sticky(w, err, &e);
 			ok = false;
@@ -474,7 +476,26 @@ on_unit_end(struct writer *w, bool ok)
 	w->tot.repaired += w->u.repaired;
 	w->tot.records += w->u.records;
 	w->tot.messages += w->u.messages;
+	w->tot.tls_new += w->u.tls_new;
+	w->tot.tls_dup += w->u.tls_dup;
 	pthread_mutex_unlock(&w->mu);
+}
+
+static void
+on_tls(struct writer *w, const struct tlsrpt_report *r, const uint8_t *sha)
+{
+	struct dw_error e;
+	enum dw_err err;
+	bool dup = false;
+
+	if (w->u_skip || !live(w))
+		return;
+	if ((err = store_tls_put(w->st, r, sha, &dup, &e)) != DW_OK)
+		set_sticky(w, err, &e);
+	else if (dup)
+		w->u.tls_dup++;
+	else
+		w->u.tls_new++;
 }
 
 static void
@@ -484,6 +505,8 @@ on_sync(struct writer *w, const struct syncop *s)
 		on_report_begin(w, s->report);
 	else if (s->record != NULL)
 		on_record(w, s->record);
+	else if (s->tls != NULL)
+		on_tls(w, s->tls, s->tls_sha);
 	pthread_mutex_lock(&w->mu);
 	w->done++;
 	pthread_cond_broadcast(&w->cv_done);
@@ -669,7 +692,7 @@ sync_op(struct writer *w, struct syncop *s, struct dw_error *e)
 enum dw_err
 writer_drain(struct writer *w, struct dw_error *e)
 {
-	struct syncop s = { NULL, NULL };
+	struct syncop s = { NULL, NULL, NULL, NULL };
 
 	return sync_op(w, &s, e);
 }
@@ -772,7 +795,7 @@ enum dw_err
 writer_report_begin(struct writer *w, const struct agg_report *r,
     struct dw_error *e)
 {
-	struct syncop s = { r, NULL };
+	struct syncop s = { r, NULL, NULL, NULL };
 	size_t n = report_size(r);
 	enum dw_err err;
 
@@ -788,7 +811,7 @@ enum dw_err
 writer_report_record(struct writer *w, const struct agg_record *rec,
     struct dw_error *e)
 {
-	struct syncop s = { NULL, rec };
+	struct syncop s = { NULL, rec, NULL, NULL };
 	size_t n = record_size(rec);
 	enum dw_err err;
 
@@ -819,4 +842,13 @@ writer_report_end(struct writer *w, bool commit, uint64_t records,
 		put(w->cur, &messages, 8);
 	}
 	return err;
+}
+
+enum dw_err
+writer_tls_report(struct writer *w, const struct tlsrpt_report *r,
+    const uint8_t sha256[32], struct dw_error *e)
+{
+	struct syncop s = { NULL, NULL, r, sha256 };
+
+	return sync_op(w, &s, e);
 }

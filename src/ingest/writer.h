@@ -25,6 +25,7 @@
 
 #include "../base/err.h"
 #include "../report/report.h"
+#include "../report/tlsrpt.h"
 
 #define WRITER_CHUNK	(256 * 1024)	/* bytes per queue chunk */
 #define WRITER_QUEUE	16		/* chunks in flight at most */
@@ -40,6 +41,8 @@ struct writer_tally {
 	uint64_t	 repaired;	/* new reports that needed a repair */
 	uint64_t	 records;	/* of new reports */
 	uint64_t	 messages;
+	uint64_t	 tls_new;	/* SMTP TLS reports */
+	uint64_t	 tls_dup;
 };
 
 /* st is borrowed and used only by the writer thread until writer_free. */
@@ -63,5 +66,14 @@ enum dw_err writer_report_record(struct writer *w,
 /* commit false: the report failed to parse; what was queued goes. */
 enum dw_err writer_report_end(struct writer *w, bool commit,
     uint64_t records, uint64_t messages, struct dw_error *e);
+/*
+ * A whole SMTP TLS report (sha256: of its JSON document) for the current
+ * unit.  This one waits until the writer has stored it, so r may live in
+ * the caller's arena: TLS reports are few (one per reporter, domain and
+ * day) and small next to aggregate records, and a report of up to
+ * TLSRPT_MAX_FAILURES details would not fit a queue chunk.
+ */
+enum dw_err writer_tls_report(struct writer *w, const struct tlsrpt_report *r,
+    const uint8_t sha256[32], struct dw_error *e);
 
 #endif

@@ -23,6 +23,7 @@
 #include "dns/dns.h"
 #include "record/taglist.h"
 #include "agg_xml.h"
+#include "ident.h"
 
 #define NSSEP		'\n'	/* cannot occur in a namespace name */
 #define NS_RFC9990	"urn:ietf:params:xml:ns:dmarc-2.0"
@@ -262,22 +263,6 @@ fail_alloc(struct agg_xml *p, const struct arena *a)
 		fail(p, DW_ENOMEM, "out of memory");
 }
 
-/* Quotes at most 64 bytes of an attacker's value for a message. */
-static const char *
-quote(char *dst, size_t dstsz, const char *s, size_t n)
-{
-	size_t i, j = 0;
-
-	for (i = 0; i < n && i < 64 && j + 2 < dstsz; i++)
-		dst[j++] = (s[i] >= 0x20 && s[i] != 0x7f) ? s[i] : '?';
-	if (i < n && j + 4 < dstsz) {
-		memcpy(dst + j, "...", 3);
-		j += 3;
-	}
-	dst[j] = '\0';
-	return dst;
-}
-
 static bool
 is_xml_space(char c)
 {
@@ -311,39 +296,6 @@ canon(struct arena *a, const char *s, size_t n)
 	return dup_lower(a, s, n);
 }
 
-/*
- * Normalizes s[0..n) into out (DNS_NAME_MAX + 2 bytes) when it is a domain
- * name: dns_name_norm()'s lengths, and labels of letters, digits, '-',
- * '_' or UTF-8 that neither start nor end with '-'.
- */
-static bool
-domain_norm(char *s, size_t n, char *out, size_t outsz)
-{
-	size_t i;
-	char c = s[n];
-	enum dw_err err;
-
-	if (n > DNS_NAME_MAX + 1)
-		return false;
-	s[n] = '\0';
-	err = dns_name_norm(s, out, outsz);
-	s[n] = c;
-	if (err != DW_OK || out[0] == '-')
-		return false;
-	for (i = 0; out[i] != '\0'; i++) {
-		c = out[i];
-		if (c == '-' && (out[i + 1] == '.' || out[i + 1] == '\0'))
-			return false;
-		if (c == '.' && out[i + 1] == '-')
-			return false;
-		if (!((unsigned char)c >= 0x80 || (c >= 'a' && c <= 'z') ||
-		    (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-		    c == '.'))
-			return false;
-	}
-	return true;
-}
-
 /* An identifier: normalized when a domain name, else kept as sent. */
 static const char *
 ident(struct agg_xml *p, char *s, size_t n, unsigned flag)
@@ -352,32 +304,10 @@ ident(struct agg_xml *p, char *s, size_t n, unsigned flag)
 
 	if (n == 0)
 		return arena_strndup(p->ra, s, 0);
-	if (domain_norm(s, n, d, sizeof(d)))
+	if (report_domain_norm(s, n, d, sizeof(d)))
 		return arena_strdup(p->ra, d);
 	p->rec.invalid |= flag;
 	return arena_strndup(p->ra, s, n);
-}
-
-/* The canonical form of an IP address in text, or false. */
-static bool
-ip_canon(const char *s, size_t n, char *out, size_t outsz)
-{
-	unsigned char a[16];
-	char tmp[64];
-
-	if (n == 0 || n >= sizeof(tmp))
-		return false;
-	memcpy(tmp, s, n);
-	tmp[n] = '\0';
-	if (memchr(tmp, ':', n) == NULL)
-		return inet_pton(AF_INET, tmp, a) == 1 &&
-		    inet_ntop(AF_INET, a, out, (socklen_t)outsz) != NULL;
-	if (inet_pton(AF_INET6, tmp, a) != 1)
-		return false;
-	if (memcmp(a, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12) == 0)
-		return inet_ntop(AF_INET, a + 12, out, (socklen_t)outsz) !=
-		    NULL;
-	return inet_ntop(AF_INET6, a, out, (socklen_t)outsz) != NULL;
 }
 
 static bool
@@ -626,20 +556,21 @@ head_text(struct agg_xml *p, unsigned id, char *s, size_t n)
 		if (!tl_uint(s, n, MAX_TIME, &u))
 			return fail(p, DW_ESYNTAX, "<%s> \"%s\" is not a time "
 			    "in 0..%lld", els[id].name,
-			    quote(q, sizeof(q), s, n), MAX_TIME);
+			    report_quote(q, sizeof(q), s, n), MAX_TIME);
 		*(id == E_BEGIN ? &p->rep.begin : &p->rep.end) = (int64_t)u;
 		return;
 	case E_PCT:
 		if (!tl_uint(s, n, 100, &u))
 			return fail(p, DW_ESYNTAX, "<pct> \"%s\" is not a "
-			    "number in 0..100", quote(q, sizeof(q), s, n));
+			    "number in 0..100",
+			    report_quote(q, sizeof(q), s, n));
 		pol->pct = (int)u;
 		return;
 	case E_PP_DOMAIN:
-		if (!domain_norm(s, n, dom, sizeof(dom)))
+		if (!report_domain_norm(s, n, dom, sizeof(dom)))
 			return fail(p, DW_ESYNTAX, "policy_published: <domain> "
 			    "\"%s\" is not a domain name",
-			    quote(q, sizeof(q), s, n));
+			    report_quote(q, sizeof(q), s, n));
 		if ((pol->domain = arena_strdup(p->ha, dom)) == NULL)
 			fail_alloc(p, p->ha);
 		return;
@@ -673,16 +604,17 @@ rec_text(struct agg_xml *p, unsigned id, char *s, size_t n)
 
 	switch (id) {
 	case E_SOURCE_IP:
-		if (!ip_canon(s, n, ip, sizeof(ip)))
+		if (!report_ip_canon(s, n, ip, sizeof(ip)))
 			return failrec(p, DW_ESYNTAX, "<source_ip> \"%s\" is "
-			    "not an IP address", quote(q, sizeof(q), s, n));
+			    "not an IP address",
+			    report_quote(q, sizeof(q), s, n));
 		v = r->source_ip = arena_strdup(p->ra, ip);
 		break;
 	case E_COUNT:
 		if (!tl_uint(s, n, UINT32_MAX, &r->count))
 			return failrec(p, DW_ESYNTAX, "<count> \"%s\" is not a "
 			    "number in 0..4294967295",
-			    quote(q, sizeof(q), s, n));
+			    report_quote(q, sizeof(q), s, n));
 		return;
 	case E_DISPOSITION: v = r->disposition = canon(p->ra, s, n); break;
 	case E_PE_DKIM: v = r->dkim = canon(p->ra, s, n); break;
@@ -792,7 +724,7 @@ bad_root(struct agg_xml *p, const char *local, enum ns ns)
 {
 	char q[80];
 
-	quote(q, sizeof(q), local, strlen(local));
+	report_quote(q, sizeof(q), local, strlen(local));
 	if (ns == NS_OTHER && strcmp(q, "feedback") == 0)
 		fail(p, DW_ENOTREPORT, "root element <feedback> is in an "
 		    "unknown namespace, not a DMARC report");

@@ -169,3 +169,17 @@ store_export(struct store *st, const struct store_filter *f, store_row_cb cb,
 {
 	return st->ops->export(st, f, cb, ctx, e);
 }
+
+enum dw_err
+store_tls_put(struct store *st, const struct tlsrpt_report *r,
+    const uint8_t sha256[32], bool *dup, struct dw_error *e)
+{
+	return st->ops->tls_put(st, r, sha256, dup, e);
+}
+
+enum dw_err
+store_tls_query(struct store *st, const struct store_filter *f,
+    enum store_tls_group g, store_tls_cb cb, void *ctx, struct dw_error *e)
+{
+	return st->ops->tls_query(st, f, g, cb, ctx, e);
+}

@@ -25,6 +25,7 @@
 
 #include "../base/err.h"
 #include "../report/report.h"
+#include "../report/tlsrpt.h"
 
 struct store;
 
@@ -240,5 +241,50 @@ struct store_row {
 typedef enum dw_err (*store_row_cb)(void *ctx, const struct store_row *r);
 enum dw_err store_export(struct store *st, const struct store_filter *f,
     store_row_cb cb, void *ctx, struct dw_error *e);
+
+/* ---- SMTP TLS reports (RFC 8460) ----------------------------------- */
+
+/*
+ * Stores a whole TLS report inside the current unit: the report, its
+ * policies and their failure details, or nothing (a savepoint).  sha256
+ * is that of the JSON document.  When a report with the same
+ * (organization-name, report-id) or the same document hash is stored,
+ * *dup is set and nothing is written.  DW_EINVAL outside a unit.
+ */
+enum dw_err store_tls_put(struct store *st, const struct tlsrpt_report *r,
+    const uint8_t sha256[32], bool *dup, struct dw_error *e);
+
+/*
+ * What `dmarcward tls` shows.  The first four group the policies'
+ * summaries (session counts are per policy in RFC 8460); the last two
+ * group the failure details, which are all a report says per MX.
+ * f->domain filters on the policy domain.
+ */
+enum store_tls_group {
+	STORE_TLS_ALL,		/* one row: every report */
+	STORE_TLS_DOMAIN,	/* key: policy domain (NULL: none given) */
+	STORE_TLS_TYPE,		/* key: policy type */
+	STORE_TLS_DAY,		/* key: UTC day "YYYY-MM-DD" of the start */
+	STORE_TLS_MX,		/* key: receiving MX, sub: result type */
+	STORE_TLS_RESULT,	/* key: result type */
+};
+
+struct store_tls_row {
+	const char	*key;		/* NULL when the reports gave none */
+	const char	*sub;		/* STORE_TLS_MX only */
+	uint64_t	 reports;
+	uint64_t	 successful;	/* sessions; 0 for MX and RESULT */
+	uint64_t	 failed;	/* sessions */
+	uint64_t	 details;	/* failure details (MX, RESULT) */
+};
+/* Pointers in *r are valid during the call only. */
+typedef enum dw_err (*store_tls_cb)(void *ctx, const struct store_tls_row *r);
+/*
+ * Rows in display order: ALL one row; DOMAIN by sessions, most first;
+ * TYPE and DAY by key; MX by the MX's failed sessions, most first, then
+ * by result type; RESULT by failed sessions, most first.
+ */
+enum dw_err store_tls_query(struct store *st, const struct store_filter *f,
+    enum store_tls_group g, store_tls_cb cb, void *ctx, struct dw_error *e);
 
 #endif

@@ -50,6 +50,11 @@ struct store_ops {
 	    bool, unsigned, store_source_cb, void *, struct dw_error *);
 	enum dw_err (*export)(struct store *, const struct store_filter *,
 	    store_row_cb, void *, struct dw_error *);
+	/* SMTP TLS reports */
+	enum dw_err (*tls_put)(struct store *, const struct tlsrpt_report *,
+	    const uint8_t [32], bool *, struct dw_error *);
+	enum dw_err (*tls_query)(struct store *, const struct store_filter *,
+	    enum store_tls_group, store_tls_cb, void *, struct dw_error *);
 };
 
 struct store {

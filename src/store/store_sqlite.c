@@ -197,6 +197,25 @@ step_row(struct sq *st, sqlite3_stmt *s, bool *found, int64_t *val,
 	return DW_OK;
 }
 
+enum dw_err
+store_sqlite_exec(struct store *st, const char *sql, struct dw_error *e)
+{
+	return exec((struct sq *)st, sql, e);
+}
+
+void
+store_sqlite_bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	bind_text(s, i, v);
+}
+
+enum dw_err
+store_sqlite_step(struct store *st, sqlite3_stmt *s, struct dw_error *e,
+    const char *what)
+{
+	return step_done((struct sq *)st, s, e, what);
+}
+
 static int
 known_version(void)
 {
@@ -406,18 +425,6 @@ store_sqlite_prep(struct store *st, const char *sql, sqlite3_stmt **s,
 
 	return rc == SQLITE_OK ? DW_OK :
 	    sqlfail((struct sq *)st, rc, e, "preparing a query");
-}
-
-enum dw_err
-store_sqlite_exec(struct store *st, const char *sql, struct dw_error *e)
-{
-	return exec((struct sq *)st, sql, e);
-}
-
-void
-store_sqlite_bind_text(sqlite3_stmt *s, int i, const char *v)
-{
-	bind_text(s, i, v);
 }
 
 enum dw_err
@@ -680,23 +687,36 @@ errors_json(const struct agg_report *r)
 	return s;
 }
 
-static enum dw_err
-reporter_id(struct sq *st, const struct agg_report *r, int64_t *id,
-    struct dw_error *e)
+enum dw_err
+store_sqlite_reporter(struct store *base, const char *org,
+    const char *email, int64_t *id, struct dw_error *e)
 {
-	const char *mail = r->email != NULL ? r->email : "";
+	struct sq *st = (struct sq *)base;
+	const char *mail = email != NULL ? email : "";
 	enum dw_err err;
 	bool found;
 
-	bind_text(st->st[S_REPORTER_INS], 1, r->org_name);
+	bind_text(st->st[S_REPORTER_INS], 1, org);
 	bind_text(st->st[S_REPORTER_INS], 2, mail);
 	err = step_done(st, st->st[S_REPORTER_INS], e, "reporter");
 	if (err != DW_OK)
 		return err;
-	bind_text(st->st[S_REPORTER_GET], 1, r->org_name);
+	bind_text(st->st[S_REPORTER_GET], 1, org);
 	bind_text(st->st[S_REPORTER_GET], 2, mail);
 	return step_row(st, st->st[S_REPORTER_GET], &found, id, e,
 	    "reporter");
+}
+
+bool
+store_sqlite_unit(struct store *base, int64_t *id, const char **name)
+{
+	struct sq *st = (struct sq *)base;
+
+	if (!st->in_unit)
+		return false;
+	*id = st->unit_id;
+	*name = st->unit_name;
+	return true;
 }
 
 static enum dw_err
@@ -726,7 +746,8 @@ sq_report_begin(struct store *base, const struct agg_report *r, bool *dup,
 		return err;
 	if ((err = exec(st, "SAVEPOINT report", e)) != DW_OK)
 		return err;
-	if ((err = reporter_id(st, r, &rid, e)) != DW_OK)
+	if ((err = store_sqlite_reporter(base, r->org_name, r->email, &rid,
+	    e)) != DW_OK)
 		goto fail;
 	s = st->st[S_REPORT_INS];
 	errs = errors_json(r);
@@ -914,4 +935,6 @@ static const struct store_ops store_sqlite_ops = {
 	.summary = sq_summary,
 	.top_sources = sq_top_sources,
 	.export = sq_export,
+	.tls_put = sq_tls_put,
+	.tls_query = sq_tls_query,
 };

@@ -151,6 +151,13 @@ curl -s -w ' %{http_code}' "$H/nothing" > "$T/up7"
 contains "an unknown path gets 404" "$T/up7" ' 404'
 is "the upload's report is in the store" \
     "$(q "SELECT count(*) FROM raw_inputs WHERE name = 'upload:up.zip'")" 1
+up upload-secret-42 "$DW_TOP/tests/reports/tlsrpt/valid/minimal.json" \
+    > "$T/up8"
+contains "an SMTP TLS report upload is stored" "$T/up8" '"status":"stored"'
+contains "and counted as a TLS report" "$T/up8" '"tls_reports_new":1'
+curl -s "$H/metrics" > "$T/metrics2"
+contains "metrics count the uploaded TLS report by kind" "$T/metrics2" \
+    'dmarcward_reports_ingested_total{job="upload",kind="tls"} 1'
 
 # --- reload -----------------------------------------------------------
 printf '[store]\npath = %s\n[nonsense]\nx = 1\n' "$DB" > "$T/d.conf.bad"
