@@ -247,7 +247,7 @@ unpack_seen_add(struct buf *b, const char *what)
 	size_t m = strlen(what);
 
 	if (m == 0)
-		return;		/* nothing to note (and strstr would not move) */
+		return;	/* nothing to note; strstr would not move */
 	while ((p = strstr(p, what)) != NULL) {
 		if ((p == b->data || p[-1] == ' ') &&
 		    (p[m] == ',' || p[m] == '\0'))
