@@ -4,7 +4,7 @@
 
 CC	?= cc
 BUILD	?= build
-PKGS	 = expat zlib libarchive gmime-3.0 sqlite3 libcrypto jansson libunbound yaml-0.1 libcurl \
+PKGS	 = expat zlib libarchive gmime-3.0 sqlite3 libcrypto libssl jansson libunbound yaml-0.1 libcurl \
 	   inih libmicrohttpd libsodium
 TESTPKGS = cmocka
 
@@ -39,6 +39,10 @@ TESTLIB_SRCS := $(wildcard tests/lib/*.c)
 TESTLIB_OBJS := $(TESTLIB_SRCS:%.c=$(BUILD)/%.o)
 MAN_SRCS  := $(wildcard docs/man/*.md)
 MANS      := $(MAN_SRCS:docs/man/%.md=$(BUILD)/man/%)
+FUZZ_SRCS := $(wildcard fuzz/fuzz_*.c)
+# Each fuzz target built with fuzz/standalone.c instead of libFuzzer, in
+# this build's flags, for tests/cli/regress.sh.
+FUZZRUN_BINS := $(FUZZ_SRCS:fuzz/%.c=$(BUILD)/fuzz-run/%)
 
 .PHONY: all check check-asan fuzz fuzz-smoke bench man clean checksrc test
 
@@ -67,13 +71,19 @@ $(BUILD)/tests/%: tests/unit/%.c $(TESTLIB_OBJS) $(BUILD)/libdmarcward.a
 	$(CC) $(ALL_CFLAGS) -Itests/lib -o $@ $< $(TESTLIB_OBJS) \
 	    $(BUILD)/libdmarcward.a $(TEST_LIBS) $(LDLIBS)
 
+$(BUILD)/fuzz-run/fuzz_%: fuzz/fuzz_%.c fuzz/standalone.c \
+    $(BUILD)/libdmarcward.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< fuzz/standalone.c \
+	    $(BUILD)/libdmarcward.a $(LDLIBS)
+
 $(BUILD)/man/%: docs/man/%.md
 	@mkdir -p $(dir $@)
 	pandoc -s -f markdown -t man -o $@ $<
 
 man: $(MANS)
 
-check: all $(TEST_BINS) $(MANS)
+check: all $(TEST_BINS) $(FUZZRUN_BINS) $(MANS)
 	sh tests/run.sh $(BUILD)
 
 check-asan:
@@ -85,7 +95,6 @@ checksrc:
 
 # libFuzzer targets: clang, every sanitizer that composes with it.
 FUZZ_BUILD = build-fuzz
-FUZZ_SRCS := $(wildcard fuzz/fuzz_*.c)
 FUZZ_BINS := $(FUZZ_SRCS:fuzz/%.c=$(FUZZ_BUILD)/%)
 fuzz:
 	$(MAKE) BUILD=$(FUZZ_BUILD) CC=clang SAN=1 \
@@ -100,8 +109,15 @@ $(FUZZ_BUILD)/fuzz_%: fuzz/fuzz_%.c $(FUZZ_BUILD)/libdmarcward.a
 fuzz-smoke: fuzz
 	sh fuzz/smoke.sh $(FUZZ_BUILD)
 
+# bench helpers that use the library (the others are built by their
+# script with cc alone)
+$(BUILD)/bench/%: bench/%.c $(BUILD)/libdmarcward.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libdmarcward.a $(LDLIBS)
+
 bench: all
 	sh bench/ingest
+	sh bench/spf
 
 clean:
 	rm -rf build build-asan build-fuzz

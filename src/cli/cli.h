@@ -1,6 +1,7 @@
 /*
  * cli.h: the command-line front end.  main.c parses the global options
- * (dmarcward [--db PATH] [--zone FILE] [--resolver ADDR] COMMAND [ARGS])
+ * (dmarcward [--db PATH] [--zone FILE] [--resolver ADDR]
+ * [--trust-anchor FILE] COMMAND [ARGS])
  * and hands the rest to one command from the table below.  Commands are
  * thin: parse their arguments, call the library, print.
  *
@@ -23,6 +24,7 @@ struct cli {
 	const char	*db_path;	/* --db, else the default store path */
 	const char	*zone;		/* --zone FILE: DNS from zone data */
 	const char	*resolver;	/* --resolver ADDR[@PORT] */
+	const char	*trust_anchor;	/* --trust-anchor FILE: DNSSEC */
 	bool		 quiet;		/* --quiet: no progress, no chatter */
 };
 
@@ -41,10 +43,29 @@ extern const struct cli_cmd cli_cmd_parse;
 extern const struct cli_cmd cli_cmd_spf;
 extern const struct cli_cmd cli_cmd_fetch;
 extern const struct cli_cmd cli_cmd_run;
+extern const struct cli_cmd cli_cmd_probe;
+extern const struct cli_cmd cli_cmd_dns;
+extern const struct cli_cmd cli_cmd_check;
+extern const struct cli_cmd cli_cmd_history;
+extern const struct cli_cmd cli_cmd_tls;
 extern const struct cli_cmd cli_cmd_failures;
 extern const struct cli_cmd cli_cmd_failure;
 
 /* True when argv holds -h or --help before any "--". */
 bool cli_wants_help(int argc, char **argv);
+
+/* A subcommand: "spf eval", "dns lookup". */
+struct cli_sub {
+	const char	*name;
+	int		(*run)(struct cli *c, int argc, char **argv);
+};
+
+/*
+ * Runs the subcommand named by argv[1] with argv + 1; prints usage (to
+ * stdout for -h/--help, then CLI_EXIT_OK) or an error naming cmd (then
+ * CLI_EXIT_FAIL) when there is none or it is unknown.
+ */
+int cli_run_sub(struct cli *c, int argc, char **argv, const char *cmd,
+    const struct cli_sub *subs, size_t nsubs, void (*usage)(FILE *));
 
 #endif

@@ -13,35 +13,11 @@ from_zone(const char *path)
 {
 	struct dns_resolver *r;
 	struct dw_error e = { DW_OK, "" };
-	struct buf b;
-	char chunk[8192];
-	size_t n;
-	FILE *fp;
 
-	fp = fopen(path, "rb");
-	if (fp == NULL) {
-		log_warnx("--zone %s: cannot open", path);
+	if (dns_fake_from_file(path, CLI_ZONE_MAX, &r, &e) != DW_OK) {
+		log_warnx("--zone %s", e.msg);
 		return NULL;
 	}
-	buf_init(&b, CLI_ZONE_MAX);
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
-		if (buf_append(&b, chunk, n) != DW_OK) {
-			log_warnx("--zone %s: larger than %zu bytes", path,
-			    CLI_ZONE_MAX);
-			fclose(fp);
-			buf_fini(&b);
-			return NULL;
-		}
-	}
-	fclose(fp);
-	r = dns_fake_new();
-	if (r != NULL && dns_fake_load_yaml(r, buf_str(&b), b.len, &e) !=
-	    DW_OK) {
-		log_warnx("--zone %s: %s", path, e.msg);
-		dns_free(r);
-		r = NULL;
-	}
-	buf_fini(&b);
 	return r;
 }
 
@@ -68,10 +44,22 @@ cli_dns_resolver(const struct cli *c)
 	struct dw_error e = { DW_OK, "" };
 	struct dns_resolver *r, *cached;
 
+	if (c->zone != NULL && c->resolver != NULL) {
+		log_warnx("--zone %s and --resolver %s: answers come from one "
+		    "or the other; give only one", c->zone, c->resolver);
+		return NULL;
+	}
+	if (c->zone != NULL && c->trust_anchor != NULL) {
+		log_warnx("--trust-anchor %s: zone data (--zone) has no "
+		    "DNSSEC to validate; use one or the other",
+		    c->trust_anchor);
+		return NULL;
+	}
 	if (c->zone != NULL) {
 		r = from_zone(c->zone);
 	} else {
 		o.upstream = c->resolver;
+		o.trust_anchor = c->trust_anchor;
 		o.timeout_ms = timeout_ms();
 		if (dns_unbound_new(&o, &r, &e) != DW_OK) {
 			log_warnx("%s", e.msg);

@@ -3,8 +3,9 @@
  * options: --zone FILE answers from zone data (the SPF test suite's
  * "zonedata:" format), else libunbound asks --resolver ADDR[@PORT] (or
  * the servers of /etc/resolv.conf), each query given up after
- * $DMARCWARD_DNS_TIMEOUT milliseconds (default 5000).  A TTL cache sits in
- * front of either.
+ * $DMARCWARD_DNS_TIMEOUT milliseconds (default 5000), validating DNSSEC
+ * when --trust-anchor FILE is given.  A TTL cache sits in front of
+ * either.
  */
 #ifndef DW_CLI_DNS_H
 #define DW_CLI_DNS_H

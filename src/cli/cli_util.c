@@ -1,17 +1,20 @@
 /* cli_util.c: small helpers shared by the commands. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
+#include "base/buf.h"
 #include "base/log.h"
+#include "base/mono.h"
 #include "base/secret.h"
 #include "cli_util.h"
 
 double
 cli_now(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return mono_now();
 }
 
 bool
@@ -43,4 +46,52 @@ cli_read_secret(const char *path, char *out, size_t len)
 		return true;
 	log_warnx("%s", e.msg);
 	return false;
+}
+
+long
+cli_read_list(const char *path, const char *opt, struct buf *b, char ***out)
+{
+	char chunk[8192], **v, *p, *nl;
+	size_t n = 0, cap = 0, k;
+	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+
+	*out = NULL;
+	if (fp == NULL) {
+		log_warnx("%s %s: %s", opt, path, strerror(errno));
+		return -1;
+	}
+	while ((k = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
+		if (buf_append(b, chunk, k) != DW_OK) {
+			log_warnx("%s %s: larger than %zu bytes", opt, path,
+			    b->max);
+			if (fp != stdin)
+				fclose(fp);
+			return -1;
+		}
+	}
+	if (fp != stdin)
+		fclose(fp);
+	for (p = b->data; p != NULL && *p != '\0'; p = nl) {
+		nl = strchr(p, '\n');
+		if (nl != NULL)
+			*nl++ = '\0';
+		p[strcspn(p, "#\r")] = '\0';
+		p += strspn(p, " \t");
+		p[strcspn(p, " \t")] = '\0';
+		if (*p == '\0')
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			v = realloc(*out, cap * sizeof(*v));
+			if (v == NULL) {
+				log_warnx("out of memory");
+				free(*out);
+				*out = NULL;
+				return -1;
+			}
+			*out = v;
+		}
+		(*out)[n++] = p;
+	}
+	return (long)n;
 }

@@ -6,6 +6,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <stdio.h>
+
+#include "cli.h"
+#include "cli_json.h"
+
 /* Monotonic seconds, for durations. */
 double cli_now(void);
 /* Strict decimal: digits only, within [min, max]. */
@@ -15,6 +20,8 @@ bool cli_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 bool cli_parse_date(const char *s, int64_t *out);
 /* "YYYY-MM-DD HH:MM:SS" in UTC. */
 void cli_format_utc(int64_t t, char *out, size_t sz);
+/* "YYYY-MM-DDTHH:MM:SSZ" (RFC 3339), for JSON. */
+void cli_format_iso(int64_t t, char *out, size_t sz);
 
 /*
  * Reads a secret (a password, a token) from path, or from standard input
@@ -36,5 +43,15 @@ bool cli_read_sample_key(const char *path, bool secret, uint8_t *key);
  */
 bool cli_sample_opts(bool keep, const char *keyfile, uint8_t *key,
     const uint8_t **out);
+/*
+ * Reads a list (domains) from path, or standard input for "-", into b
+ * (whose cap bounds the file): one item per line, blank lines and "#"
+ * comments skipped, surrounding blanks dropped.  *out points into b and
+ * is freed by the caller.  Returns the number of items, or -1 (logged
+ * with opt, the option that named the file) when it cannot be used.
+ */
+struct buf;
+long cli_read_list(const char *path, const char *opt, struct buf *b,
+    char ***out);
 
 #endif

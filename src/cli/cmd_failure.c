@@ -171,8 +171,18 @@ decrypt(struct cli *c, const char *sec, const char *out, bool json,
 	return rc;
 }
 
-static int
-run(struct cli *c, int argc, char **argv)
+/* The options of both subcommands. */
+struct fopts {
+	const char	*pub, *sec, *out;
+	bool		 json;
+};
+
+/*
+ * Parses argv (the subcommand's) into o; true with optind at the first
+ * operand, false (usage printed, *rc set) when the command is done.
+ */
+static bool
+fopts_parse(int argc, char **argv, struct fopts *o, int *rc)
 {
 	static const struct option opts[] = {
 		{ "public-key", required_argument, NULL, 'p' },
@@ -182,45 +192,77 @@ run(struct cli *c, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *pub = NULL, *sec = NULL, *out = NULL, *sub;
-	bool json = false;
 	int ch;
 
-	if (argc < 2 || cli_wants_help(2, argv)) {
-		usage(argc < 2 ? stderr : stdout);
-		return argc < 2 ? CLI_EXIT_FAIL : CLI_EXIT_OK;
-	}
-	sub = argv[1];
-	argc--;
-	argv++;
+	memset(o, 0, sizeof(*o));
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'p':
-			pub = optarg;
+			o->pub = optarg;
 			break;
 		case 's':
-			sec = optarg;
+			o->sec = optarg;
 			break;
 		case 'o':
-			out = optarg;
+			o->out = optarg;
 			break;
 		case 'j':
-			json = true;
+			o->json = true;
 			break;
 		case 'h':
 			usage(stdout);
-			return CLI_EXIT_OK;
+			*rc = CLI_EXIT_OK;
+			return false;
 		default:
 			usage(stderr);
-			return CLI_EXIT_FAIL;
+			*rc = CLI_EXIT_FAIL;
+			return false;
 		}
 	}
-	if (strcmp(sub, "keygen") == 0 && optind == argc)
-		return keygen(pub, sec, json);
-	if (strcmp(sub, "decrypt-sample") == 0 && optind + 1 == argc)
-		return decrypt(c, sec, out, json, argv[optind]);
-	usage(stderr);
-	return CLI_EXIT_FAIL;
+	return true;
+}
+
+static int
+keygen_cmd(struct cli *c, int argc, char **argv)
+{
+	struct fopts o;
+	int rc;
+
+	(void)c;
+	if (!fopts_parse(argc, argv, &o, &rc))
+		return rc;
+	if (optind != argc) {
+		usage(stderr);
+		return CLI_EXIT_FAIL;
+	}
+	return keygen(o.pub, o.sec, o.json);
+}
+
+static int
+decrypt_cmd(struct cli *c, int argc, char **argv)
+{
+	struct fopts o;
+	int rc;
+
+	if (!fopts_parse(argc, argv, &o, &rc))
+		return rc;
+	if (optind + 1 != argc) {
+		usage(stderr);
+		return CLI_EXIT_FAIL;
+	}
+	return decrypt(c, o.sec, o.out, o.json, argv[optind]);
+}
+
+static int
+run(struct cli *c, int argc, char **argv)
+{
+	static const struct cli_sub subs[] = {
+		{ "keygen", keygen_cmd },
+		{ "decrypt-sample", decrypt_cmd },
+	};
+
+	return cli_run_sub(c, argc, argv, "failure", subs,
+	    sizeof(subs) / sizeof(subs[0]), usage);
 }
 
 const struct cli_cmd cli_cmd_failure = {

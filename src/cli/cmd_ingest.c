@@ -26,10 +26,11 @@ usage(FILE *fp)
 	    "usage: dmarcward [--db PATH] ingest [--json] [--max-size MIB] "
 	    "[--parse-only]\n                 [--keep-samples --sample-key "
 	    "PUBKEYFILE] PATH...\n\n"
-	    "Stores the DMARC aggregate and failure reports found in files, "
-	    "folders\n(recursively), mbox files and Maildir folders: XML, "
-	    "gzip, zip or MIME\nmessages.  Failure reports are kept with PHI "
-	    "redacted and without the\noriginal message.\n\n"
+	    "Stores the DMARC aggregate reports (XML), SMTP TLS reports (JSON) "
+	    "and DMARC\nfailure reports found in files, folders (recursively), "
+	    "mbox files and\nMaildir folders: plain, gzip, zip or MIME "
+	    "messages.  Failure reports are\nkept with PHI redacted and "
+	    "without the original message.\n\n"
 	    "  --json           print the summary as JSON\n"
 	    "  --max-size MIB   decompressed size cap per report "
 	    "(default 64)\n"
@@ -87,11 +88,13 @@ cli_ingest_json(const struct cli_ingest_ui *ui, const struct ingest_stats *s,
     double secs)
 {
 	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
-	    "s:I, s:f, s:O}", "inputs", (json_int_t)s->inputs,
+	    "s:I, s:I, s:I, s:f, s:O}", "inputs", (json_int_t)s->inputs,
 	    "inputs_duplicate", (json_int_t)s->inputs_dup,
 	    "bytes", (json_int_t)s->bytes,
 	    "reports_new", (json_int_t)s->reports_new,
 	    "reports_duplicate", (json_int_t)s->reports_dup,
+	    "tls_reports_new", (json_int_t)s->tls_new,
+	    "tls_reports_duplicate", (json_int_t)s->tls_dup,
 	    "rejected", (json_int_t)s->rejected,
 	    "repaired", (json_int_t)s->repaired,
 	    "records", (json_int_t)s->records,
@@ -119,12 +122,12 @@ cli_ingest_summary(const struct cli_ingest_ui *ui,
 		    s->rejected);
 		if (s->repaired > 0)
 			printf(", %" PRIu64 " repaired", s->repaired);
-		printf("\nrecords:  %" PRIu64 " (%" PRIu64 " messages)\n",
-		    s->records, s->messages);
-		if (s->failures_new > 0 || s->failures_dup > 0)
-			printf("failures: %" PRIu64 " new, %" PRIu64
-			    " duplicate\n", s->failures_new, s->failures_dup);
-		printf("seconds:  %.2f\n", secs);
+		printf("\nrecords:  %" PRIu64 " (%" PRIu64 " messages)\n"
+		    "tls:      %" PRIu64 " new, %" PRIu64 " duplicate SMTP TLS "
+		    "reports\nfailures: %" PRIu64 " new, %" PRIu64 " duplicate "
+		    "failure reports\nseconds:  %.2f\n", s->records,
+		    s->messages, s->tls_new, s->tls_dup, s->failures_new,
+		    s->failures_dup, secs);
 		return;
 	}
 	j = cli_ingest_json(ui, s, secs);
@@ -234,6 +237,6 @@ out:
 }
 
 const struct cli_cmd cli_cmd_ingest = {
-	"ingest", "store DMARC aggregate and failure reports from files, "
-	    "folders, mailboxes", run
+	"ingest", "store DMARC aggregate, failure and SMTP TLS reports from "
+	    "files, folders, mailboxes", run
 };

@@ -15,6 +15,7 @@
 #include "ingest/ingest.h"
 #include "report/agg_dump.h"
 #include "report/failure_json.h"
+#include "report/tlsrpt_json.h"
 
 #define PARSE_OUT_MAX	((size_t)1 << 30)
 
@@ -32,11 +33,13 @@ usage(FILE *fp)
 {
 	fprintf(fp,
 	    "usage: dmarcward parse [--json] FILE...\n\n"
-	    "Reads DMARC aggregate reports (XML, gzip, zip, MIME, mbox) and "
-	    "failure\nreports, and shows what would be stored (failure "
-	    "reports redacted),\nwithout storing anything.\n\n"
+	    "Reads DMARC aggregate reports (XML), SMTP TLS reports (JSON) and "
+	    "DMARC\nfailure reports, plain or in gzip, zip, MIME or mbox, and "
+	    "shows what\nwould be stored (failure reports redacted), without "
+	    "storing anything.\n\n"
 	    "  --json   the normalized report and its records, one JSON "
-	    "object per line\n");
+	    "object per line;\n           a TLS or failure report is one "
+	    "line\n");
 }
 
 static enum dw_err
@@ -92,6 +95,28 @@ p_end(void *ctx, bool ok)
 		    line, pc->records, pc->messages);
 	}
 	buf_reset(&pc->out);
+}
+
+static void
+p_tls(void *ctx, const struct tlsrpt_report *r)
+{
+	struct pctx *pc = ctx;
+	char doc[512], org[512], id[512];
+
+	buf_reset(&pc->out);
+	if (pc->json) {
+		if (tlsrpt_json_dump(r, &pc->out) == DW_OK)
+			printf("%s\n", buf_str(&pc->out));
+		buf_reset(&pc->out);
+		return;
+	}
+	log_sanitize(doc, sizeof(doc), ingest_current_doc(pc->in));
+	log_sanitize(org, sizeof(org), r->organization_name);
+	log_sanitize(id, sizeof(id), r->report_id);
+	printf("%s: SMTP TLS report %s from %s: %zu policies, %" PRId64
+	    " successful and %" PRId64 " failed sessions%s\n", doc, id, org,
+	    r->npolicies, r->successful, r->failed, r->nnotes > 0 ?
+	    " (with notes)" : "");
 }
 
 static void
@@ -166,8 +191,9 @@ run(struct cli *c, int argc, char **argv)
 	o.parse_only = true;
 	o.sink = &sink;
 	o.sink_end = p_end;
-	o.on_reject = p_reject;
+	o.tls_sink = p_tls;
 	o.failure_sink = p_failure;
+	o.on_reject = p_reject;
 	o.ctx = &pc;
 	buf_init(&pc.out, PARSE_OUT_MAX);
 	pc.in = ingest_new(NULL, &o);

@@ -8,16 +8,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
 #include "base/arena.h"
+#include "base/buf.h"
 #include "base/log.h"
 #include "cli.h"
 #include "cli_dns.h"
+#include "cli_json.h"
+#include "cli_util.h"
 #include "record/spf_eval.h"
 #include "record/spf_lint.h"
 
 #define SPF_ARENA_MAX	((size_t)64 << 20)
+#define LINT_PARALLEL	64		/* domains linted at once */
+#define LINT_PARALLEL_MAX 4096
+#define LINT_FILE_MAX	((size_t)64 << 20)	/* bytes of --file */
 
 static void
 usage_eval(FILE *fp)
@@ -42,14 +46,21 @@ static void
 usage_lint(FILE *fp)
 {
 	fprintf(fp,
-	    "usage: dmarcward spf lint [--json] DOMAIN...\n\n"
+	    "usage: dmarcward spf lint [--json] [--parallel N] DOMAIN...\n"
+	    "       dmarcward spf lint [--json] [--parallel N] --file FILE\n\n"
 	    "Checks the SPF setup of each domain: the include tree with the "
 	    "DNS lookups\nof each branch against the limit of 10, void "
 	    "lookups, the all policy,\noverlapping ranges, oversized "
-	    "records, ptr, and how to get under the limit.\n\n"
-	    "  --json   one JSON object per domain per line\n\n"
+	    "records, ptr, and how to get under the limit.\n"
+	    "Many domains are checked at once; results come in the order "
+	    "given.\n\n"
+	    "  --json         one JSON object per domain per line\n"
+	    "  --file FILE    the domains, one per line (\"-\": standard "
+	    "input; # comments)\n"
+	    "  --parallel N   domains in flight at once (default %d, at "
+	    "most %d)\n\n"
 	    "Exit status: 0 no errors, 1 an error was found, 2 usage or "
-	    "resolver error.\n");
+	    "resolver error.\n", LINT_PARALLEL, LINT_PARALLEL_MAX);
 }
 
 static void
@@ -57,36 +68,10 @@ usage(FILE *fp)
 {
 	fprintf(fp, "usage: dmarcward spf eval --ip IP --sender ADDR "
 	    "[--helo HOST] [--trace] [--json]\n"
-	    "       dmarcward spf lint [--json] DOMAIN...\n\n"
+	    "       dmarcward spf lint [--json] [--parallel N] "
+	    "DOMAIN... | --file FILE\n\n"
 	    "See dmarcward spf eval --help, dmarcward spf lint --help and "
 	    "dmarcward-spf(1).\n");
-}
-
-/* A JSON string even for bytes that are not UTF-8 (escaped first). */
-static json_t *
-jstr(const char *s)
-{
-	char clean[4096];
-	json_t *j;
-
-	if (s == NULL)
-		return json_null();
-	j = json_string(s);
-	if (j != NULL)
-		return j;
-	return json_string(log_sanitize(clean, sizeof(clean), s));
-}
-
-/* Prints j as one line and drops it. */
-static void
-print_json(json_t *j)
-{
-	char *s = json_dumps(j, JSON_COMPACT);
-
-	if (s != NULL)
-		printf("%s\n", s);
-	free(s);
-	json_decref(j);
 }
 
 static const char *
@@ -136,10 +121,10 @@ eval_json(const struct spf_outcome *o, bool trace)
 
 	json_object_set_new(j, "result", json_string(spf_result_name(
 	    o->result)));
-	json_object_set_new(j, "explanation", jstr(o->explanation));
-	json_object_set_new(j, "domain", jstr(o->domain));
-	json_object_set_new(j, "mechanism", jstr(o->mechanism));
-	json_object_set_new(j, "problem", jstr(o->problem));
+	json_object_set_new(j, "explanation", cli_json_str(o->explanation));
+	json_object_set_new(j, "domain", cli_json_str(o->domain));
+	json_object_set_new(j, "mechanism", cli_json_str(o->mechanism));
+	json_object_set_new(j, "problem", cli_json_str(o->problem));
 	json_object_set_new(j, "dns_terms", json_integer(o->dns_terms));
 	json_object_set_new(j, "void_lookups", json_integer(o->voids));
 	if (trace) {
@@ -150,14 +135,14 @@ eval_json(const struct spf_outcome *o, bool trace)
 			json_array_append_new(arr, json_pack(
 			    "{s:s, s:i, s:o, s:o, s:s, s:i, s:i}",
 			    "event", ev_names[t->kind], "depth",
-			    (int)t->depth, "domain", jstr(t->domain),
-			    "text", jstr(t->text), "note", t->note,
+			    (int)t->depth, "domain", cli_json_str(t->domain),
+			    "text", cli_json_str(t->text), "note", t->note,
 			    "dns_terms", (int)t->dns_terms,
 			    "void_lookups", (int)t->voids));
 		}
 		json_object_set_new(j, "trace", arr);
 	}
-	print_json(j);
+	cli_json_print(j);
 }
 
 /* The resolver of the global options and a work arena. */
@@ -232,10 +217,11 @@ tree_text(const struct spf_lint_node *n, int depth)
 	char a[1024], b[1024];
 	size_t i;
 
-	printf("  %*s%s [%u own, %u in branch] %s\n", depth * 2, "",
+	printf("  %*s%s [%u own, %u in branch%s%s] %s\n", depth * 2, "",
 	    clean(a, sizeof(a), n->via != NULL ? n->via : n->domain),
-	    n->own, n->lookups, n->record != NULL ?
-	    clean(b, sizeof(b), n->record) : n->status);
+	    n->own, n->lookups, n->sec != DNS_SEC_UNCHECKED ? ", DNSSEC " :
+	    "", n->sec != DNS_SEC_UNCHECKED ? dns_sec_name(n->sec) : "",
+	    n->record != NULL ? clean(b, sizeof(b), n->record) : n->status);
 	for (i = 0; i < n->nkids; i++)
 		tree_text(n->kids[i], depth + 1);
 }
@@ -246,13 +232,15 @@ tree_json(const struct spf_lint_node *n)
 	json_t *j = json_object(), *kids = json_array();
 	size_t i;
 
-	json_object_set_new(j, "via", jstr(n->via));
-	json_object_set_new(j, "domain", jstr(n->domain));
-	json_object_set_new(j, "record", jstr(n->record));
-	json_object_set_new(j, "status", jstr(n->status));
+	json_object_set_new(j, "via", cli_json_str(n->via));
+	json_object_set_new(j, "domain", cli_json_str(n->domain));
+	json_object_set_new(j, "record", cli_json_str(n->record));
+	json_object_set_new(j, "status", cli_json_str(n->status));
 	json_object_set_new(j, "own_lookups", json_integer(n->own));
 	json_object_set_new(j, "lookups", json_integer(n->lookups));
 	json_object_set_new(j, "void_lookups", json_integer(n->voids));
+	json_object_set_new(j, "dnssec", n->sec != DNS_SEC_UNCHECKED ?
+	    json_string(dns_sec_name(n->sec)) : json_null());
 	for (i = 0; i < n->nkids; i++)
 		json_array_append_new(kids, tree_json(n->kids[i]));
 	json_object_set_new(j, "includes", kids);
@@ -265,22 +253,22 @@ lint_json(const struct spf_lint *l)
 	json_t *j = json_object(), *f = json_array();
 	size_t i;
 
-	json_object_set_new(j, "domain", jstr(l->domain));
+	json_object_set_new(j, "domain", cli_json_str(l->domain));
 	json_object_set_new(j, "lookups", json_integer(l->lookups));
 	json_object_set_new(j, "limit", json_integer(SPF_MAX_DNS_MECH));
 	json_object_set_new(j, "void_lookups", json_integer(l->voids));
-	json_object_set_new(j, "all", jstr(l->all));
-	json_object_set_new(j, "suggestion", jstr(l->suggestion));
+	json_object_set_new(j, "all", cli_json_str(l->all));
+	json_object_set_new(j, "suggestion", cli_json_str(l->suggestion));
 	json_object_set_new(j, "tree", l->root != NULL ?
 	    tree_json(l->root) : json_null());
 	for (i = 0; i < l->nfindings; i++)
 		json_array_append_new(f, json_pack("{s:s, s:s, s:o, s:o}",
 		    "severity", spf_lint_sev_name(l->findings[i].sev),
 		    "code", l->findings[i].code,
-		    "domain", jstr(l->findings[i].domain),
-		    "message", jstr(l->findings[i].msg)));
+		    "domain", cli_json_str(l->findings[i].domain),
+		    "message", cli_json_str(l->findings[i].msg)));
 	json_object_set_new(j, "findings", f);
-	print_json(j);
+	cli_json_print(j);
 }
 
 static void
@@ -303,74 +291,199 @@ lint_text(const struct spf_lint *l)
 		    clean(b, sizeof(b), l->findings[i].msg));
 }
 
+/*
+ * Many domains at once: up to nslots walks in flight on one resolver,
+ * each in its own arena; results are printed in the order given, as soon
+ * as every domain before them is printed.  A walk that ends starts the
+ * next (pump), from inside dns_wait().
+ */
+struct lint_slot {
+	struct lint_run	*run;
+	struct arena	*a;
+	struct spf_lint	*l;
+	enum dw_err	 err;
+	bool		 done;
+};
+
+struct lint_run {
+	struct dns_resolver	*r;
+	char			**domains;
+	size_t			 n, nslots, next_start, next_print;
+	struct lint_slot	*slots;
+	bool			 json, found, failed, pumping;
+};
+
+static void pump(struct lint_run *ru);
+
+static void
+lint_done(void *arg, struct spf_lint *l, enum dw_err err)
+{
+	struct lint_slot *s = arg;
+
+	s->done = true;
+	s->l = l;
+	s->err = err;
+	pump(s->run);
+}
+
+static void
+lint_print(struct lint_run *ru, struct lint_slot *s, const char *domain)
+{
+	char clean_name[1024];
+	size_t k;
+
+	if (s->err != DW_OK) {
+		log_warnx("spf lint %s: %s", log_sanitize(clean_name,
+		    sizeof(clean_name), domain), dw_strerror(s->err));
+		ru->failed = true;
+		return;
+	}
+	if (ru->json)
+		lint_json(s->l);
+	else
+		lint_text(s->l);
+	for (k = 0; k < s->l->nfindings; k++)
+		if (s->l->findings[k].sev == SPF_LINT_ERROR)
+			ru->found = true;
+}
+
+/* Prints what is done, in order, and starts more while slots are free.
+ * Re-entered from a walk that ends at once: the outer call goes on. */
+static void
+pump(struct lint_run *ru)
+{
+	struct lint_slot *s;
+
+	if (ru->pumping)
+		return;
+	ru->pumping = true;
+	for (;;) {
+		while (ru->next_print < ru->next_start &&
+		    (s = &ru->slots[ru->next_print % ru->nslots])->done) {
+			if (!ru->failed)
+				lint_print(ru, s, ru->domains[ru->next_print]);
+			s->done = false;
+			ru->next_print++;
+		}
+		if (ru->failed || ru->next_start == ru->n ||
+		    ru->next_start - ru->next_print == ru->nslots)
+			break;
+		s = &ru->slots[ru->next_start % ru->nslots];
+		if (s->a == NULL)
+			s->a = arena_new(SPF_ARENA_MAX);
+		else
+			arena_reset(s->a);
+		s->run = ru;
+		ru->next_start++;
+		if (s->a == NULL || spf_lint_start(s->a, ru->r,
+		    ru->domains[ru->next_start - 1], lint_done, s) != DW_OK) {
+			s->done = true;
+			s->err = DW_ENOMEM;
+		}
+	}
+	ru->pumping = false;
+}
+
+static int
+lint_all(struct cli *c, struct lint_run *ru)
+{
+	enum dw_err err;
+	size_t i;
+
+	ru->r = cli_dns_resolver(c);
+	ru->slots = calloc(ru->nslots, sizeof(*ru->slots));
+	if (ru->r == NULL || ru->slots == NULL) {
+		if (ru->slots == NULL)
+			log_warnx("out of memory");
+		dns_free(ru->r);
+		free(ru->slots);
+		return CLI_EXIT_FAIL;
+	}
+	pump(ru);
+	err = dns_wait(ru->r);
+	if (err != DW_OK) {
+		log_warnx("spf lint: resolver: %s", dw_strerror(err));
+		ru->failed = true;
+	} else if (!ru->failed && ru->next_print != ru->n) {
+		log_warnx("spf lint: the resolver lost %zu answers",
+		    ru->n - ru->next_print);
+		ru->failed = true;
+	}
+	dns_free(ru->r);	/* cancels what may still be in flight */
+	for (i = 0; i < ru->nslots; i++)
+		arena_free(ru->slots[i].a);
+	free(ru->slots);
+	if (ru->failed)
+		return CLI_EXIT_FAIL;
+	return ru->found ? CLI_EXIT_FOUND : CLI_EXIT_OK;
+}
+
 static int
 spf_lint_cmd(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "file", required_argument, NULL, 'f' },
+		{ "parallel", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct dns_resolver *r;
-	struct spf_lint *l;
-	struct arena *a;
-	bool json = false, found = false;
-	int ch, i, rc = CLI_EXIT_OK;
-	size_t k;
+	struct lint_run ru = { .nslots = LINT_PARALLEL };
+	const char *file = NULL;
+	char **list = NULL;
+	struct buf b;
+	uint64_t v;
+	long n;
+	int ch, rc;
 
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
-		case 'j': json = true; break;
+		case 'j': ru.json = true; break;
+		case 'f': file = optarg; break;
+		case 'p':
+			if (!cli_parse_u64(optarg, 1, LINT_PARALLEL_MAX, &v)) {
+				log_warnx("--parallel %s: want 1..%d", optarg,
+				    LINT_PARALLEL_MAX);
+				return CLI_EXIT_FAIL;
+			}
+			ru.nslots = (size_t)v;
+			break;
 		case 'h': usage_lint(stdout); return CLI_EXIT_OK;
 		default: usage_lint(stderr); return CLI_EXIT_FAIL;
 		}
 	}
-	if (optind == argc) {
+	if ((optind == argc) == (file == NULL)) {
 		usage_lint(stderr);
 		return CLI_EXIT_FAIL;
 	}
-	if (!setup(c, &r, &a))
-		return CLI_EXIT_FAIL;
-	for (i = optind; i < argc && rc == CLI_EXIT_OK; i++) {
-		arena_reset(a);
-		if (spf_lint(a, r, argv[i], &l) != DW_OK) {
-			log_warnx("spf lint %s: out of memory", argv[i]);
-			rc = CLI_EXIT_FAIL;
-			break;
-		}
-		if (json)
-			lint_json(l);
-		else
-			lint_text(l);
-		for (k = 0; k < l->nfindings; k++)
-			if (l->findings[k].sev == SPF_LINT_ERROR)
-				found = true;
+	buf_init(&b, LINT_FILE_MAX);
+	if (file != NULL) {
+		n = cli_read_list(file, "--file", &b, &list);
+		ru.domains = list;
+	} else {
+		n = argc - optind;
+		ru.domains = argv + optind;
 	}
-	arena_free(a);
-	dns_free(r);
-	if (rc != CLI_EXIT_OK)
-		return rc;
-	return found ? CLI_EXIT_FOUND : CLI_EXIT_OK;
+	ru.n = n > 0 ? (size_t)n : 0;
+	if (n < 0)
+		rc = CLI_EXIT_FAIL;
+	else
+		rc = ru.n == 0 ? CLI_EXIT_OK : lint_all(c, &ru);
+	free(list);
+	buf_fini(&b);
+	return rc;
 }
 
 static int
 spf_run(struct cli *c, int argc, char **argv)
 {
-	if (argc < 2) {
-		usage(stderr);
-		return CLI_EXIT_FAIL;
-	}
-	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
-		usage(stdout);
-		return CLI_EXIT_OK;
-	}
-	if (strcmp(argv[1], "eval") == 0)
-		return spf_eval_cmd(c, argc - 1, argv + 1);
-	if (strcmp(argv[1], "lint") == 0)
-		return spf_lint_cmd(c, argc - 1, argv + 1);
-	log_warnx("spf: unknown subcommand \"%s\"", argv[1]);
-	usage(stderr);
-	return CLI_EXIT_FAIL;
+	static const struct cli_sub subs[] = {
+		{ "eval", spf_eval_cmd },
+		{ "lint", spf_lint_cmd },
+	};
+
+	return cli_run_sub(c, argc, argv, "spf", subs,
+	    sizeof(subs) / sizeof(subs[0]), usage);
 }
 
 const struct cli_cmd cli_cmd_spf = {

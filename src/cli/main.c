@@ -1,6 +1,7 @@
 /*
- * main.c: dmarcward [--db PATH] [--zone FILE] [--resolver ADDR] COMMAND
- * [ARGS].  Global options, the command table, nothing else.
+ * main.c: dmarcward [--db PATH] [--zone FILE] [--resolver ADDR]
+ * [--trust-anchor FILE] COMMAND [ARGS].  Global options, the command
+ * table, nothing else.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -22,9 +23,14 @@ static const struct cli_cmd *const commands[] = {
 	&cli_cmd_parse,
 	&cli_cmd_report,
 	&cli_cmd_export,
+	&cli_cmd_tls,
 	&cli_cmd_spf,
 	&cli_cmd_fetch,
 	&cli_cmd_run,
+	&cli_cmd_probe,
+	&cli_cmd_dns,
+	&cli_cmd_check,
+	&cli_cmd_history,
 	&cli_cmd_failures,
 	&cli_cmd_failure,
 };
@@ -37,13 +43,16 @@ usage(FILE *fp)
 
 	fprintf(fp,
 	    "usage: dmarcward [--db PATH] [--zone FILE] [--resolver ADDR]"
-	    " COMMAND [ARGS]\n\n"
+	    " [--trust-anchor FILE]\n"
+	    "                 COMMAND [ARGS]\n\n"
 	    "Global options:\n"
 	    "  --db PATH         the store (default: $DMARCWARD_DB, else "
 	    "./" DEFAULT_DB ")\n"
 	    "  --zone FILE       answer DNS from zone data (SPF test suite "
 	    "format)\n"
 	    "  --resolver ADDR   upstream resolver, e.g. 127.0.0.1@5353\n"
+	    "  --trust-anchor FILE  validate DNSSEC from these DS/DNSKEY "
+	    "records\n"
 	    "  -q, --quiet       no progress output\n"
 	    "  -v, --verbose     more log output\n"
 	    "  -V, --version     print the version\n\n"
@@ -71,12 +80,35 @@ cli_wants_help(int argc, char **argv)
 }
 
 int
+cli_run_sub(struct cli *c, int argc, char **argv, const char *cmd,
+    const struct cli_sub *subs, size_t nsubs, void (*usage_fn)(FILE *))
+{
+	size_t i;
+
+	if (argc < 2) {
+		usage_fn(stderr);
+		return CLI_EXIT_FAIL;
+	}
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+		usage_fn(stdout);
+		return CLI_EXIT_OK;
+	}
+	for (i = 0; i < nsubs; i++)
+		if (strcmp(argv[1], subs[i].name) == 0)
+			return subs[i].run(c, argc - 1, argv + 1);
+	log_warnx("%s: unknown subcommand \"%s\"", cmd, argv[1]);
+	usage_fn(stderr);
+	return CLI_EXIT_FAIL;
+}
+
+int
 main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, 'd' },
 		{ "zone", required_argument, NULL, 'z' },
 		{ "resolver", required_argument, NULL, 'r' },
+		{ "trust-anchor", required_argument, NULL, 't' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, 'V' },
@@ -102,6 +134,9 @@ main(int argc, char **argv)
 			break;
 		case 'r':
 			c.resolver = optarg;
+			break;
+		case 't':
+			c.trust_anchor = optarg;
 			break;
 		case 'q':
 			c.quiet = true;

@@ -2,8 +2,8 @@
  * http.h: the daemon's HTTP listener (libmicrohttpd, one thread):
  *
  *	GET  /metrics		Prometheus text; no authentication
- *	POST /api/v1/reports	a report file in any wrapping (XML, gzip,
- *				zip, a MIME message), with
+ *	POST /api/v1/reports	a report file in any wrapping (XML, JSON,
+ *				gzip, zip, a MIME message), with
  *				"Authorization: Bearer TOKEN"; ?name=NAME
  *				names the input in the store
  *
@@ -11,7 +11,7 @@
  * store's locking orders it with the daemon's jobs) and committed before
  * the answer, a JSON object:
  *	200 {"status": "stored" | "duplicate", "reports_new": N,
- *	    "failures_new": N, ...}
+ *	    "tls_reports_new": N, "failures_new": N, ...}
  *	422 {"status": "rejected", "rejections": [{"reason": ...}]}
  *	401 bad or missing token, 413 over max_upload_mib, 404, 405,
  *	503 the store failed.

@@ -71,7 +71,8 @@ dns_query(struct dns_resolver *r, struct arena *a, const char *name,
 		if (!q.done)
 			return DW_EINVAL;	/* lost by the backend */
 	}
-	*ans = q.err == DW_OK ? q.ans : NULL;
+	*ans = q.err == DW_OK || q.err == DW_EDNS_PERM ||
+	    q.err == DW_EDNS_TEMP ? q.ans : NULL;
 	return q.err;
 }
 
@@ -83,6 +84,19 @@ static const struct {
 	{ DNS_T_MX, "MX" }, { DNS_T_TXT, "TXT" }, { DNS_T_AAAA, "AAAA" },
 	{ DNS_T_TLSA, "TLSA" }, { DNS_T_SPF, "SPF" },
 };
+
+const char *
+dns_sec_name(enum dns_sec s)
+{
+	static const char *const names[] = {
+		[DNS_SEC_UNCHECKED] = "unchecked",
+		[DNS_SEC_INSECURE] = "insecure",
+		[DNS_SEC_SECURE] = "secure",
+		[DNS_SEC_BOGUS] = "bogus",
+	};
+
+	return (size_t)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
+}
 
 const char *
 dns_type_name(enum dns_type t)
@@ -230,7 +244,7 @@ dns_answer_copy(struct arena *a, const struct dns_answer *src)
 	*d = *src;
 	d->qname = dup_or_null(a, src->qname, &fail);
 	d->canon = dup_or_null(a, src->canon, &fail);
-	d->why_bogus = dup_or_null(a, src->why_bogus, &fail);
+	d->why = dup_or_null(a, src->why, &fail);
 	d->rr = NULL;
 	if (src->n > 0) {
 		d->rr = arena_alloc(a, src->n * sizeof(*d->rr));

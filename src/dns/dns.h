@@ -58,6 +58,9 @@ enum dns_sec {
 	DNS_SEC_BOGUS,		/* reported as DW_EDNS_TEMP, with why */
 };
 
+/* "unchecked", "insecure", "secure", "bogus" */
+const char *dns_sec_name(enum dns_sec s);
+
 struct dns_rr {
 	uint32_t	 ttl;
 	union {
@@ -92,7 +95,9 @@ struct dns_answer {
 	uint32_t	 ttl;		/* of the RRset or negative answer */
 	size_t		 wire_len;	/* DNS message size, 0 if unknown */
 	enum dns_sec	 sec;
-	const char	*why_bogus;	/* NULL unless DNS_SEC_BOGUS */
+	/* DW_EDNS_TEMP only: "timeout", "SERVFAIL", "malformed answer",
+	 * the DNSSEC failure of a bogus answer...; else NULL */
+	const char	*why;
 };
 
 struct dns_resolver;
@@ -100,7 +105,8 @@ struct dns_resolver;
 /*
  * Called once per query with its outcome; ans is NULL unless err is DW_OK
  * (for DW_EDNS_PERM / DW_EDNS_TEMP ans may be non-NULL and carry the
- * negative TTL and DNSSEC status).  ans lives in the query's arena.
+ * negative TTL, the DNSSEC status and, for DW_EDNS_TEMP, why).  ans lives
+ * in the query's arena.
  */
 #define DNS_CB(f) void (*f)(void *arg, enum dw_err err, \
     const struct dns_answer *ans)
@@ -128,7 +134,7 @@ enum dw_err dns_submit(struct dns_resolver *r, struct arena *a,
 enum dw_err dns_wait(struct dns_resolver *r);
 enum dw_err dns_poll(struct dns_resolver *r);
 size_t dns_pending(const struct dns_resolver *r);
-/* Synchronous: *ans as for the callback (NULL on error). */
+/* Synchronous: *ans as for the callback (NULL for a local failure). */
 enum dw_err dns_query(struct dns_resolver *r, struct arena *a,
     const char *name, enum dns_type type, const struct dns_answer **ans);
 void dns_free(struct dns_resolver *r);	/* dns_free(NULL) is a no-op */
@@ -179,17 +185,23 @@ void dns_cache_stats(const struct dns_resolver *cache, uint64_t *hits,
 struct dns_unbound_opts {
 	const char	*upstream;	/* "127.0.0.1@5353"; NULL:
 					 * the servers of resolv.conf */
-	const char	*trust_anchor;	/* file of DS/DNSKEY, or NULL */
+	const char	*trust_anchor;	/* file of DS/DNSKEY records in
+					 * zone-file format, or NULL: no
+					 * DNSSEC validation */
 	unsigned	 timeout_ms;	/* per query; 0: DNS_UNBOUND_TIMEOUT */
 	unsigned	 max_inflight;	/* 0: DNS_UNBOUND_INFLIGHT */
 };
 
 #define DNS_UNBOUND_TIMEOUT	5000
+#define DNS_TA_FILE_MAX		(1 << 20)	/* bytes of an anchor file */
 #define DNS_UNBOUND_INFLIGHT	512
 
-/* The whole configuration is applied before the first query; any refused
- * option is an error (DW_EINVAL with the reason in e), so a typo can never
- * make libunbound fall back to recursion from the root. */
+/* The whole configuration is applied (libunbound "finalized") before this
+ * returns; any refused option is an error (DW_EINVAL with the reason in
+ * e), so a typo can never make libunbound fall back to recursion from the
+ * root.  A trust anchor file that cannot be read, holds no DS or DNSKEY
+ * record or does not parse is such an error.  With a trust anchor, every
+ * answer carries its DNSSEC status; a bogus one is DW_EDNS_TEMP. */
 enum dw_err dns_unbound_new(const struct dns_unbound_opts *o,
     struct dns_resolver **out, struct dw_error *e);
 

@@ -9,8 +9,8 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "base/mono.h"
 #include "dns.h"
 
 #define CACHE_ARENA_MAX	((size_t)64 << 20)
@@ -31,7 +31,10 @@ struct pend {
 	enum dns_type		 type;
 	DNS_CB(cb);
 	void			*arg;
-	struct centry		*hit;		/* delivered from the cache */
+	/* a hit: its answer, copied into the caller's arena when asked
+	 * (the entry itself may be flushed before it is delivered) */
+	struct dns_answer	*hit;
+	enum dw_err		 hit_err;
 	struct pend		*next;
 };
 
@@ -51,11 +54,8 @@ struct cache {
 static double
 mono(void *arg)
 {
-	struct timespec ts;
-
 	(void)arg;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return mono_now();
 }
 
 static size_t
@@ -168,6 +168,7 @@ cache_submit(struct dns_resolver *r, struct arena *a, const char *name,
 {
 	struct cache *c = (struct cache *)r;
 	struct pend *p = calloc(1, sizeof(*p));
+	struct centry *e;
 	enum dw_err err;
 
 	if (p == NULL)
@@ -177,8 +178,14 @@ cache_submit(struct dns_resolver *r, struct arena *a, const char *name,
 	p->type = type;
 	p->cb = cb;
 	p->arg = arg;
-	p->hit = lookup(c, name, type);
-	if (p->hit != NULL) {
+	e = lookup(c, name, type);
+	if (e != NULL) {
+		p->hit = dns_answer_copy(a, e->ans);
+		p->hit_err = e->err;
+		if (p->hit == NULL) {
+			free(p);
+			return DW_ENOMEM;
+		}
 		c->nhit++;
 		if (c->hits_tail != NULL)
 			c->hits_tail->next = p;
@@ -207,15 +214,13 @@ static void
 deliver(struct cache *c)
 {
 	struct pend *p;
-	struct dns_answer *ans;
 
 	while ((p = c->hits) != NULL) {
 		c->hits = p->next;
 		if (c->hits == NULL)
 			c->hits_tail = NULL;
 		c->nhits--;
-		ans = dns_answer_copy(p->a, p->hit->ans);
-		p->cb(p->arg, ans != NULL ? p->hit->err : DW_ENOMEM, ans);
+		p->cb(p->arg, p->hit_err, p->hit);
 		free(p);
 	}
 }

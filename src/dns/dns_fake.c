@@ -20,6 +20,7 @@ struct fake_rec {
 
 struct fake_name {
 	char		*name;
+	enum dns_sec	 sec;		/* DNS_SEC_UNCHECKED unless set */
 	struct fake_rec	*first, *last;
 	struct fake_name *next;		/* hash chain */
 };
@@ -80,11 +81,10 @@ find(struct fake *f, const char *lname)
 	return NULL;
 }
 
-static struct fake_rec *
-add_rec(struct fake *f, const char *name, int type)
+static struct fake_name *
+get_name(struct fake *f, const char *name)
 {
 	struct fake_name *fn;
-	struct fake_rec *rec;
 	char *l = norm(f->mem, name);
 
 	if (l == NULL)
@@ -100,6 +100,28 @@ add_rec(struct fake *f, const char *name, int type)
 		fn->next = f->bucket[h];
 		f->bucket[h] = fn;
 	}
+	return fn;
+}
+
+enum dw_err
+dns_fake_set_sec(struct dns_resolver *r, const char *name, enum dns_sec sec)
+{
+	struct fake_name *fn = get_name((struct fake *)r, name);
+
+	if (fn == NULL)
+		return DW_ENOMEM;
+	fn->sec = sec;
+	return DW_OK;
+}
+
+static struct fake_rec *
+add_rec(struct fake *f, const char *name, int type)
+{
+	struct fake_name *fn = get_name(f, name);
+	struct fake_rec *rec;
+
+	if (fn == NULL)
+		return NULL;
 	rec = arena_zalloc(f->mem, sizeof(*rec));
 	if (rec == NULL)
 		return NULL;
@@ -212,6 +234,31 @@ dns_fake_add_name(struct dns_resolver *r, const char *name,
 	return rec->rr.u.name == NULL ? DW_ENOMEM : DW_OK;
 }
 
+enum dw_err
+dns_fake_add_raw(struct dns_resolver *r, const char *name,
+    enum dns_type type, const uint8_t *rdata, size_t len)
+{
+	struct fake *f = (struct fake *)r;
+	struct fake_rec *rec;
+
+	switch (type) {
+	case DNS_T_A: case DNS_T_AAAA: case DNS_T_MX: case DNS_T_TXT:
+	case DNS_T_SPF: case DNS_T_PTR: case DNS_T_CNAME:
+		return DW_EINVAL;	/* they have adders of their own */
+	default:
+		break;
+	}
+	rec = add_rec(f, name, (int)type);
+	if (rec == NULL)
+		return DW_ENOMEM;
+	rec->rr.u.raw.data = arena_alloc(f->mem, len + 1);
+	if (rec->rr.u.raw.data == NULL)
+		return DW_ENOMEM;
+	memcpy(rec->rr.u.raw.data, rdata, len);
+	rec->rr.u.raw.len = len;
+	return DW_OK;
+}
+
 static enum dw_err
 finish_name(struct fake *f, struct fake_name *fn)
 {
@@ -279,8 +326,12 @@ wire_size(const struct dns_answer *ans)
 			n += rr->u.txt.len + (rr->u.txt.nstrings ?
 			    rr->u.txt.nstrings : 1);
 			break;
-		default:
+		case DNS_T_PTR:
+		case DNS_T_CNAME:
 			n += strlen(rr->u.name) + 2;
+			break;
+		default:
+			n += rr->u.raw.len;
 			break;
 		}
 	}
@@ -348,13 +399,23 @@ answer(struct fake *f, struct arena *a, const char *name,
 				break;
 		if (rec == NULL || rec->type != DNS_T_CNAME)
 			break;
-		if (ans->ncname++ == DNS_CNAME_MAX)
-			return DW_EDNS_TEMP;	/* a loop: SERVFAIL */
+		if (ans->ncname++ == DNS_CNAME_MAX) {
+			/* a loop: SERVFAIL */
+			ans->why = "a CNAME chain longer than 8 (a loop?)";
+			return DW_EDNS_TEMP;
+		}
 		ans->canon = rec->rr.u.name;
 	}
 	err = collect(a, fn, type, ans);
 	if (err == DW_OK)
 		ans->wire_len = wire_size(ans);
+	if (err == DW_EDNS_TEMP)
+		ans->why = "timeout: TIMEOUT in the zone data";
+	ans->sec = fn->sec;
+	if (err == DW_OK && fn->sec == DNS_SEC_BOGUS) {
+		ans->why = "DNSSEC validation failed: bogus in the zone data";
+		err = DW_EDNS_TEMP;
+	}
 	return err;
 }
 

@@ -4,11 +4,14 @@
  * Zone data is the "zonedata:" format of the SPF test suite: a mapping
  * from owner name to a list of records, each "TYPE: value" (TXT and SPF as
  * a string or a list of strings, A, AAAA, MX [pref, host], PTR, CNAME,
- * "TXT: NONE") or the bare marker TIMEOUT: a query for a type not listed
+ * "TXT: NONE", TLSA [usage, selector, matching type, "hex"]) or the bare
+ * marker TIMEOUT: a query for a type not listed
  * before the marker fails temporarily.  A name with no data is NXDOMAIN, a
  * name without records of the asked type is NODATA.  Unless a name has a
  * TXT entry of its own, each SPF entry is also served as TXT (the suite's
- * rule).  CNAMEs are followed for every other type.
+ * rule).  CNAMEs are followed for every other type.  "DNSSEC: secure",
+ * "insecure" or "bogus" gives the name's answers that DNSSEC status, as a
+ * validating resolver with a trust anchor reports it.
  */
 #ifndef DW_DNS_FAKE_H
 #define DW_DNS_FAKE_H
@@ -35,7 +38,17 @@ enum dw_err dns_fake_add_mx(struct dns_resolver *r, const char *name,
 /* PTR or CNAME */
 enum dw_err dns_fake_add_name(struct dns_resolver *r, const char *name,
     enum dns_type type, const char *target);
+/* Any other type (TLSA): rdata as it is on the wire. */
+enum dw_err dns_fake_add_raw(struct dns_resolver *r, const char *name,
+    enum dns_type type, const uint8_t *rdata, size_t len);
 enum dw_err dns_fake_add_timeout(struct dns_resolver *r, const char *name);
+/*
+ * The DNSSEC status of the answers for name ("DNSSEC: bogus" in zone
+ * data), as a validating resolver would report it: a bogus name fails
+ * temporarily with the reason; the others answer with the status set.
+ */
+enum dw_err dns_fake_set_sec(struct dns_resolver *r, const char *name,
+    enum dns_sec sec);
 /* Adds a TXT copy of each SPF entry of every name without TXT entries.
  * The YAML loaders call it; callers of the adders call it when done. */
 enum dw_err dns_fake_finish(struct dns_resolver *r);
@@ -45,6 +58,12 @@ enum dw_err dns_fake_finish(struct dns_resolver *r);
  * with a "zonedata" key or a zonedata mapping itself.  Borrows buf.
  * DW_ESYNTAX with the reason and line in e on bad data.
  */
+/*
+ * A fake resolver answering from the zone-data file path (at most max
+ * bytes); e names the file and the reason when it cannot.
+ */
+enum dw_err dns_fake_from_file(const char *path, size_t max,
+    struct dns_resolver **out, struct dw_error *e);
 enum dw_err dns_fake_load_yaml(struct dns_resolver *r, const char *buf,
     size_t len, struct dw_error *e);
 /* Loads one zonedata mapping node of an already parsed document. */

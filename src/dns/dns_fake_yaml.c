@@ -1,12 +1,16 @@
 /* dns_fake_yaml.c: zone data from YAML ("zonedata:" of the SPF suite). */
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "base/buf.h"
 #include "dns_fake.h"
 
 #define ZONE_STRINGS_MAX	256	/* character-strings in one TXT */
 #define ZONE_VALUE_MAX		65536	/* bytes of one decoded value */
+#define ZONE_TLSA_DATA_MAX	1024	/* bytes of TLSA certificate data */
 
 static enum dw_err
 bad(struct dw_error *e, const yaml_node_t *n, const char *what)
@@ -125,6 +129,62 @@ load_mx(struct dns_resolver *r, yaml_document_t *doc, const char *name,
 	return dns_fake_add_mx(r, name, (unsigned)pref, scalar(h));
 }
 
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* TLSA: [usage, selector, matching type, "hex of the data"] */
+static enum dw_err
+load_tlsa(struct dns_resolver *r, yaml_document_t *doc, const char *name,
+    yaml_node_t *v, struct dw_error *e)
+{
+	uint8_t rd[3 + ZONE_TLSA_DATA_MAX];
+	const char *hex;
+	size_t i, n;
+	int hi, lo;
+
+	if (v->type != YAML_SEQUENCE_NODE ||
+	    v->data.sequence.items.top - v->data.sequence.items.start != 4)
+		return bad(e, v, "TLSA wants [usage, selector, matching type, "
+		    "hex data]");
+	for (i = 0; i < 3; i++) {
+		const char *f = scalar(yaml_document_get_node(doc,
+		    v->data.sequence.items.start[i]));
+		char *end;
+		unsigned long x;
+
+		if (f == NULL || *f < '0' || *f > '9')
+			return bad(e, v, "TLSA fields are numbers");
+		x = strtoul(f, &end, 10);
+		if (*end != '\0' || x > 255)
+			return bad(e, v, "TLSA field out of range 0..255");
+		rd[i] = (uint8_t)x;
+	}
+	hex = scalar(yaml_document_get_node(doc,
+	    v->data.sequence.items.start[3]));
+	if (hex == NULL || strlen(hex) % 2 != 0 ||
+	    strlen(hex) / 2 > ZONE_TLSA_DATA_MAX)
+		return bad(e, v, "TLSA data wants an even number of hex "
+		    "digits (at most 1024 bytes)");
+	n = strlen(hex) / 2;
+	for (i = 0; i < n; i++) {
+		hi = hexval(hex[2 * i]);
+		lo = hexval(hex[2 * i + 1]);
+		if (hi < 0 || lo < 0)
+			return bad(e, v, "TLSA data is not hex");
+		rd[3 + i] = (uint8_t)(hi << 4 | lo);
+	}
+	return dns_fake_add_raw(r, name, DNS_T_TLSA, rd, 3 + n);
+}
+
 static enum dw_err
 load_one(struct dns_resolver *r, const char *name, enum dns_type type,
     yaml_node_t *v, struct dw_error *e)
@@ -140,6 +200,26 @@ load_one(struct dns_resolver *r, const char *name, enum dns_type type,
 	return dns_fake_add_name(r, name, type, scalar(v));
 }
 
+/* DNSSEC: secure | insecure | bogus -- the status of the name's answers */
+static enum dw_err
+load_sec(struct dns_resolver *r, const char *name, yaml_node_t *v,
+    struct dw_error *e)
+{
+	static const struct {
+		const char	*word;
+		enum dns_sec	 sec;
+	} w[] = {
+		{ "secure", DNS_SEC_SECURE }, { "insecure", DNS_SEC_INSECURE },
+		{ "bogus", DNS_SEC_BOGUS },
+	};
+	size_t i;
+
+	for (i = 0; scalar(v) != NULL && i < sizeof(w) / sizeof(w[0]); i++)
+		if (strcmp(scalar(v), w[i].word) == 0)
+			return dns_fake_set_sec(r, name, w[i].sec);
+	return bad(e, v, "DNSSEC wants secure, insecure or bogus");
+}
+
 static enum dw_err
 load_value(struct dns_resolver *r, yaml_document_t *doc, const char *name,
     const char *key, yaml_node_t *v, struct dw_error *e)
@@ -151,8 +231,12 @@ load_value(struct dns_resolver *r, yaml_document_t *doc, const char *name,
 	if (strcasecmp(key, "TIMEOUT") == 0 || strcasecmp(key, "SERVFAIL")
 	    == 0)
 		return dns_fake_add_timeout(r, name);
-	if (!dns_type_parse(key, &type) || type == DNS_T_TLSA)
+	if (strcasecmp(key, "DNSSEC") == 0)
+		return load_sec(r, name, v, e);
+	if (!dns_type_parse(key, &type))
 		return bad(e, v, "unknown record type");
+	if (type == DNS_T_TLSA)
+		return load_tlsa(r, doc, name, v, e);
 	if (type == DNS_T_TXT || type == DNS_T_SPF)
 		return load_txt(r, doc, name, type, v, e);
 	if (type == DNS_T_MX)
@@ -292,5 +376,41 @@ dns_fake_load_yaml(struct dns_resolver *r, const char *buf, size_t len,
 	yaml_parser_delete(&parser);
 	if (err == DW_OK && ndocs == 0)
 		err = dw_fail(e, DW_ESYNTAX, "zone data: empty");
+	return err;
+}
+
+enum dw_err
+dns_fake_from_file(const char *path, size_t max, struct dns_resolver **out,
+    struct dw_error *e)
+{
+	struct dns_resolver *r;
+	struct dw_error le;
+	struct buf b;
+	char chunk[8192];
+	enum dw_err err = DW_OK;
+	size_t n;
+	FILE *fp;
+
+	*out = NULL;
+	if ((fp = fopen(path, "rb")) == NULL)
+		return dw_fail(e, DW_EIO, "%s: %s", path, strerror(errno));
+	buf_init(&b, max);
+	while (err == DW_OK && (n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		if (buf_append(&b, chunk, n) != DW_OK)
+			err = dw_fail(e, DW_ELIMIT, "%s: larger than %zu bytes",
+			    path, max);
+	if (err == DW_OK && ferror(fp))
+		err = dw_fail(e, DW_EIO, "%s: read error", path);
+	fclose(fp);
+	if (err == DW_OK && (r = dns_fake_new()) == NULL)
+		err = dw_fail(e, DW_ENOMEM, "out of memory");
+	if (err == DW_OK && dns_fake_load_yaml(r, buf_str(&b), b.len, &le) !=
+	    DW_OK) {
+		err = dw_fail(e, le.code, "%s: %s", path, le.msg);
+		dns_free(r);
+	} else if (err == DW_OK) {
+		*out = r;
+	}
+	buf_fini(&b);
 	return err;
 }

@@ -11,15 +11,17 @@
  * Every option is set and checked before the first query: a context
  * that failed to take its upstream would recurse from the root servers.
  */
+#include <errno.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <unbound.h>
 
+#include "base/mono.h"
 #include "dns.h"
+#include "dns_wire.h"
 
 struct ubq {
 	struct ubr	*u;
@@ -49,15 +51,6 @@ struct ubr {
 	struct ubq_list		 waiting, inflight, done;
 };
 
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void
 list_push(struct ubq_list *l, struct ubq *q)
 {
@@ -85,117 +78,6 @@ list_del(struct ubq_list *l, struct ubq *q)
 	l->n--;
 }
 
-/* A name in rdata (uncompressed wire format) to text at *off. */
-static char *
-rd_name(struct arena *a, const uint8_t *rd, size_t len, size_t off)
-{
-	char out[DNS_NAME_MAX + 2];
-	size_t o = 0;
-
-	while (off < len && rd[off] != 0) {
-		size_t l = rd[off];
-
-		if (l > DNS_LABEL_MAX || l > len - off - 1 ||
-		    o + l + 1 > sizeof(out) - 1)
-			return NULL;
-		if (o > 0)
-			out[o++] = '.';
-		memcpy(out + o, rd + off + 1, l);
-		o += l;
-		off += 1 + l;
-	}
-	if (off >= len)
-		return NULL;
-	out[o] = '\0';
-	for (off = 0; off < o; off++)
-		if (out[off] >= 'A' && out[off] <= 'Z')
-			out[off] = (char)(out[off] - 'A' + 'a');
-	return arena_strdup(a, out);
-}
-
-/* Skips a possibly compressed name in a message; 0 when malformed. */
-static size_t
-skip_name(const uint8_t *p, size_t len, size_t off)
-{
-	while (off < len) {
-		if ((p[off] & 0xc0) == 0xc0)
-			return off + 2 <= len ? off + 2 : 0;
-		if (p[off] > DNS_LABEL_MAX)
-			return 0;
-		if (p[off] == 0)
-			return off + 1;
-		off += 1 + (size_t)p[off];
-	}
-	return 0;
-}
-
-/* The CNAMEs in the answer section: how many were followed. */
-static size_t
-count_cnames(const uint8_t *p, size_t len)
-{
-	size_t off = 12, n = 0, an, qd;
-
-	if (p == NULL || len < 12)
-		return 0;
-	qd = (size_t)p[4] << 8 | p[5];
-	an = (size_t)p[6] << 8 | p[7];
-	while (qd-- > 0) {
-		off = skip_name(p, len, off);
-		if (off == 0 || off + 4 > len)
-			return n;
-		off += 4;
-	}
-	while (an-- > 0) {
-		size_t rdlen;
-
-		off = skip_name(p, len, off);
-		if (off == 0 || off + 10 > len)
-			return n;
-		if (((size_t)p[off] << 8 | p[off + 1]) == DNS_T_CNAME)
-			n++;
-		rdlen = (size_t)p[off + 8] << 8 | p[off + 9];
-		off += 10;
-		if (rdlen > len - off)
-			return n;
-		off += rdlen;
-	}
-	return n;
-}
-
-static enum dw_err
-conv_rr(struct arena *a, enum dns_type t, const uint8_t *rd, size_t len,
-    struct dns_rr *rr)
-{
-	switch (t) {
-	case DNS_T_A:
-	case DNS_T_AAAA:
-		if (len != (t == DNS_T_A ? 4u : 16u))
-			return DW_ESYNTAX;
-		memcpy(rr->u.addr, rd, len);
-		return DW_OK;
-	case DNS_T_MX:
-		if (len < 3)
-			return DW_ESYNTAX;
-		rr->u.mx.pref = (uint16_t)(rd[0] << 8 | rd[1]);
-		rr->u.mx.host = rd_name(a, rd, len, 2);
-		return rr->u.mx.host == NULL ? DW_ESYNTAX : DW_OK;
-	case DNS_T_PTR:
-	case DNS_T_CNAME:
-		rr->u.name = rd_name(a, rd, len, 0);
-		return rr->u.name == NULL ? DW_ESYNTAX : DW_OK;
-	case DNS_T_TXT:
-	case DNS_T_SPF:
-		return dns_txt_from_rdata(a, rd, len, rr);
-	default:
-		rr->u.raw.data = arena_alloc(a, len + 1);
-		if (rr->u.raw.data == NULL)
-			return DW_ENOMEM;
-		memcpy(rr->u.raw.data, rd, len);
-		rr->u.raw.len = len;
-		return DW_OK;
-	}
-}
-
 static enum dw_err
 conv_data(struct ubq *q, struct ub_result *res, struct dns_answer *ans)
 {
@@ -211,13 +93,32 @@ conv_data(struct ubq *q, struct ub_result *res, struct dns_answer *ans)
 		if (res->len[i] < 0)
 			return DW_ESYNTAX;
 		ans->rr[i].ttl = ans->ttl;
-		err = conv_rr(q->a, q->type, (const uint8_t *)res->data[i],
+		err = dns_wire_rr(q->a, q->type, (const uint8_t *)res->data[i],
 		    (size_t)res->len[i], &ans->rr[i]);
 		if (err != DW_OK)
 			return err;
 	}
 	ans->n = n;
 	return DW_OK;
+}
+
+static const char *
+rcode_name(int rcode)
+{
+	static const char *const names[] = { "NOERROR", "FORMERR",
+	    "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED" };
+
+	if (rcode >= 0 && (size_t)rcode < sizeof(names) / sizeof(names[0]))
+		return names[rcode];
+	return "an unknown rcode";
+}
+
+/* A temporary failure with its reason; DW_ENOMEM when that fails. */
+static enum dw_err
+temp(struct ubq *q, const char *why)
+{
+	q->ans->why = arena_strdup(q->a, why);
+	return q->ans->why == NULL ? DW_ENOMEM : DW_EDNS_TEMP;
 }
 
 /* ub_result → answer; the three outcomes and the DNSSEC status. */
@@ -235,7 +136,8 @@ convert(struct ubq *q, struct ub_result *res)
 	ans->canon = q->name;
 	ans->ttl = res->ttl > 0 ? (uint32_t)res->ttl : 0;
 	ans->wire_len = res->answer_len > 0 ? (size_t)res->answer_len : 0;
-	ans->ncname = count_cnames(res->answer_packet, ans->wire_len);
+	ans->ncname = dns_wire_count_cnames(res->answer_packet,
+	    ans->wire_len);
 	if (res->canonname != NULL && ans->ncname > 0) {
 		char tmp[DNS_NAME_MAX + 2];
 
@@ -248,19 +150,43 @@ convert(struct ubq *q, struct ub_result *res)
 		ans->sec = res->secure ? DNS_SEC_SECURE : res->bogus ?
 		    DNS_SEC_BOGUS : DNS_SEC_INSECURE;
 	if (res->bogus) {
-		ans->why_bogus = arena_strdup(q->a, res->why_bogus ?
-		    res->why_bogus : "DNSSEC validation failed");
-		return DW_EDNS_TEMP;
+		char why[512];
+
+		snprintf(why, sizeof(why), "DNSSEC bogus: %s", res->why_bogus
+		    != NULL ? res->why_bogus : "validation failed");
+		return temp(q, why);
 	}
 	if (res->nxdomain || res->rcode == 3)
 		return DW_EDNS_PERM;
 	if (res->rcode != 0)
-		return DW_EDNS_TEMP;
+		return temp(q, rcode_name(res->rcode));
+	if (ans->ncname > DNS_CNAME_MAX) {
+		char why[64];
+
+		snprintf(why, sizeof(why), "a CNAME chain longer than %d",
+		    DNS_CNAME_MAX);
+		return temp(q, why);
+	}
 	if (!res->havedata)
 		return DW_OK;	/* NODATA */
 	err = conv_data(q, res, ans);
 	/* a malformed answer is the server's failure, not "no record" */
-	return err == DW_ESYNTAX ? DW_EDNS_TEMP : err;
+	return err == DW_ESYNTAX ? temp(q, "malformed answer") : err;
+}
+
+/* An answer carrying only the outcome (and why, for DW_EDNS_TEMP). */
+static enum dw_err
+fail(struct ubq *q, enum dw_err err, const char *why)
+{
+	q->ans = arena_zalloc(q->a, sizeof(*q->ans));
+	if (q->ans == NULL)
+		return DW_ENOMEM;
+	q->ans->type = q->type;
+	q->ans->qname = q->name;
+	q->ans->canon = q->name;
+	if (err == DW_EDNS_TEMP)
+		return temp(q, why);
+	return err;
 }
 
 static void
@@ -271,7 +197,7 @@ ub_done(void *arg, int uerr, struct ub_result *res)
 
 	list_del(&u->inflight, q);
 	if (uerr != 0 || res == NULL)
-		q->err = DW_EDNS_TEMP;
+		q->err = fail(q, DW_EDNS_TEMP, ub_strerror(uerr));
 	else
 		q->err = convert(q, res);
 	if (res != NULL)
@@ -284,13 +210,14 @@ start(struct ubr *u, struct ubq *q)
 {
 	int rc;
 
-	q->deadline = now() + u->timeout;
+	q->deadline = mono_now() + u->timeout;
 	list_push(&u->inflight, q);
 	rc = ub_resolve_async(u->ctx, q->name, (int)q->type, 1, q, ub_done,
 	    &q->id);
 	if (rc != 0) {
 		list_del(&u->inflight, q);
-		q->err = rc == UB_SYNTAX ? DW_EDNS_PERM : DW_EDNS_TEMP;
+		q->err = fail(q, rc == UB_SYNTAX ? DW_EDNS_PERM : DW_EDNS_TEMP,
+		    ub_strerror(rc));
 		list_push(&u->done, q);
 	}
 }
@@ -354,26 +281,28 @@ run_done(struct ubr *u)
 	}
 }
 
-/* Cancels what passed its deadline: a timeout is a temporary failure. */
+/*
+ * Cancels what passed its deadline: a timeout is a temporary failure.
+ * Every query gets the same timeout and joins the tail of inflight when
+ * it starts, so deadlines grow along the list: only the head can be due.
+ * Returns the seconds until the next deadline (0: none in flight).
+ */
 static double
 expire(struct ubr *u)
 {
-	double t = now(), next = -1;
-	struct ubq *q, *nq;
+	double t = mono_now();
+	struct ubq *q;
+	char why[64];
 
-	for (q = u->inflight.head; q != NULL; q = nq) {
-		nq = q->next;
-		if (q->deadline <= t) {
-			(void)ub_cancel(u->ctx, q->id);
-			list_del(&u->inflight, q);
-			q->err = DW_EDNS_TEMP;
-			q->ans = NULL;
-			list_push(&u->done, q);
-		} else if (next < 0 || q->deadline < next) {
-			next = q->deadline;
-		}
+	while ((q = u->inflight.head) != NULL && q->deadline <= t) {
+		(void)ub_cancel(u->ctx, q->id);
+		list_del(&u->inflight, q);
+		snprintf(why, sizeof(why), "timeout after %.0f ms",
+		    u->timeout * 1000);
+		q->err = fail(q, DW_EDNS_TEMP, why);
+		list_push(&u->done, q);
 	}
-	return next < 0 ? 0 : next - t;
+	return q != NULL ? q->deadline - t : 0;
 }
 
 static enum dw_err
@@ -462,6 +391,104 @@ set(struct ub_ctx *ctx, const char *opt, const char *val, struct dw_error *e)
 	return DW_OK;
 }
 
+/*
+ * A trust anchor file must hold at least one DS or DNSKEY record:
+ * libunbound takes an empty file (or one of comments) without a word and
+ * then validates nothing.  Its syntax is libunbound's to judge.
+ */
+static enum dw_err
+ta_check(const char *path, struct dw_error *e)
+{
+	char line[4096];
+	bool found = false;
+	size_t bytes = 0;
+	FILE *fp;
+
+	fp = fopen(path, "r");
+	if (fp == NULL)
+		return dw_fail(e, DW_EINVAL, "trust anchor %s: cannot read: "
+		    "%s", path, strerror(errno));
+	while (!found && fgets(line, sizeof(line), fp) != NULL) {
+		const char *p = line;
+		size_t n;
+
+		bytes += strlen(line);
+		if (bytes > DNS_TA_FILE_MAX)
+			break;
+		/* a whitespace-separated word "DS" or "DNSKEY" before any
+		 * ';' comment */
+		while (*(p += strspn(p, " \t\r\n")) != '\0' && *p != ';') {
+			n = strcspn(p, " \t\r\n");
+			if ((n == 2 && strncmp(p, "DS", 2) == 0) ||
+			    (n == 6 && strncmp(p, "DNSKEY", 6) == 0))
+				found = true;
+			p += n;
+		}
+	}
+	if (ferror(fp)) {
+		fclose(fp);
+		return dw_fail(e, DW_EINVAL, "trust anchor %s: cannot read",
+		    path);
+	}
+	fclose(fp);
+	if (bytes > DNS_TA_FILE_MAX)
+		return dw_fail(e, DW_EINVAL, "trust anchor %s: larger than "
+		    "%d bytes", path, DNS_TA_FILE_MAX);
+	if (!found)
+		return dw_fail(e, DW_EINVAL, "trust anchor %s: no DS or "
+		    "DNSKEY record in it", path);
+	return DW_OK;
+}
+
+/* The first "error: " line libunbound logged, without its prefix. */
+static void
+first_error(const char *log, char *out, size_t sz)
+{
+	const char *p = log != NULL ? strstr(log, "error: ") : NULL;
+	size_t n;
+
+	if (p == NULL) {
+		snprintf(out, sz, "refused (no reason given)");
+		return;
+	}
+	p += strlen("error: ");
+	n = strcspn(p, "\n");
+	snprintf(out, sz, "%.*s", (int)(n < sz ? n : sz - 1), p);
+}
+
+/*
+ * Makes libunbound apply the whole configuration now (removing a zone
+ * that was never added changes nothing else), so a bad trust anchor is
+ * an error here, with libunbound's reason, and not a failure of every
+ * query later.  Any option set after this is refused by libunbound.
+ */
+static enum dw_err
+finalize(struct ubr *u, const struct dns_unbound_opts *o,
+    struct dw_error *e)
+{
+	char *log = NULL, why[512];
+	size_t loglen = 0;
+	FILE *mem;
+	int rc;
+
+	mem = open_memstream(&log, &loglen);
+	if (mem == NULL)
+		return dw_fail(e, DW_ENOMEM, "resolver: out of memory");
+	(void)ub_ctx_debugout(u->ctx, mem);
+	rc = ub_ctx_zone_remove(u->ctx, "dmarcward-finalize.invalid");
+	(void)ub_ctx_debugout(u->ctx, stderr);
+	fclose(mem);
+	first_error(log, why, sizeof(why));
+	free(log);
+	if (rc == 0)
+		return DW_OK;
+	if (o->trust_anchor != NULL)
+		return dw_fail(e, DW_EINVAL, "trust anchor %s: %s",
+		    o->trust_anchor, why);
+	return dw_fail(e, DW_EINVAL, "resolver: %s: %s", ub_strerror(rc),
+	    why);
+}
+
 static enum dw_err
 configure(struct ubr *u, const struct dns_unbound_opts *o,
     struct dw_error *e)
@@ -493,21 +520,16 @@ configure(struct ubr *u, const struct dns_unbound_opts *o,
 			    ub_strerror(rc));
 	}
 	if (o->trust_anchor != NULL) {
-		/* libunbound reads the file only at the first query: a
-		 * missing one must fail here, not turn validation off */
-		FILE *fp = fopen(o->trust_anchor, "r");
-
-		if (fp == NULL)
-			return dw_fail(e, DW_EINVAL, "trust anchor %s: "
-			    "cannot read", o->trust_anchor);
-		fclose(fp);
+		err = ta_check(o->trust_anchor, e);
+		if (err != DW_OK)
+			return err;
 		rc = ub_ctx_add_ta_file(u->ctx, o->trust_anchor);
 		if (rc != 0)
 			return dw_fail(e, DW_EINVAL, "trust anchor %s: %s",
 			    o->trust_anchor, ub_strerror(rc));
 		u->has_ta = true;
 	}
-	return DW_OK;
+	return finalize(u, o, e);
 }
 
 enum dw_err

@@ -30,6 +30,7 @@
 #include "store/store.h"
 #include "writer.h"
 #include "ingest.h"
+#include "ingest_tls.h"
 
 #define INGEST_IOBUF	(256 * 1024)
 #define INGEST_MAX_DEPTH 32	/* folder nesting */
@@ -132,6 +133,8 @@ ingest_stats(struct ingest *in)
 		in->view.repaired += t.repaired;
 		in->view.records += t.records;
 		in->view.messages += t.messages;
+		in->view.tls_new += t.tls_new;
+		in->view.tls_dup += t.tls_dup;
 		in->view.failures_new += t.failures_new;
 		in->view.failures_dup += t.failures_dup;
 	}
@@ -345,6 +348,20 @@ out:
 }
 
 static enum dw_err
+tls_doc(struct ingest *in, const struct doc *d, bool *rdfail,
+    struct dw_error *e)
+{
+	struct ingest_tls t = { in->w, in->o.tls_sink, in->o.ctx, in->iobuf,
+	    INGEST_IOBUF };
+	enum dw_err err;
+
+	err = ingest_tls_doc(&t, d->rd, rdfail, e);
+	if (err == DW_OK && in->st == NULL)
+		in->s.tls_new++;
+	return err;
+}
+
+static enum dw_err
 on_doc(void *ctx, const struct doc *d, struct dw_error *e)
 {
 	struct ingest *in = ctx;
@@ -357,10 +374,11 @@ on_doc(void *ctx, const struct doc *d, struct dw_error *e)
 	switch (d->kind) {
 	case DOC_XML:
 		err = parse_doc(in, d, &rdfail, &de);
+		if (err == DW_OK && in->st == NULL)
+			in->s.reports_new++;
 		break;
 	case DOC_JSON:
-		err = dw_fail(&de, DW_EUNSUPPORTED, "an SMTP TLS report "
-		    "(JSON); this version ingests DMARC aggregate reports");
+		err = tls_doc(in, d, &rdfail, &de);
 		break;
 	default:
 		err = dw_fail(&de, DW_EUNSUPPORTED, "a failure report part "
@@ -369,16 +387,15 @@ on_doc(void *ctx, const struct doc *d, struct dw_error *e)
 		    FAILURE_MAX_MESSAGE >> 20);
 		break;
 	}
-	if (err == DW_OK) {
-		if (in->st == NULL)
-			in->s.reports_new++;
+	if (err == DW_OK)
 		return DW_OK;
-	}
 	if (is_fatal(err) || rdfail) {
 		/* The store failed, or the container: the whole unit goes. */
 		*e = de;
 		return err;
 	}
+	if (err == DW_ENOTREPORT)
+		ingest_neither(d->kind, &de);
 	reject(in, d->name, &de);
 	return DW_OK;
 }
@@ -445,6 +462,10 @@ unit_end(struct ingest *in, enum dw_err err, struct dw_error *ue,
 		in->s.repaired = in->at_unit.repaired;
 		in->s.records = in->at_unit.records;
 		in->s.messages = in->at_unit.messages;
+		in->s.tls_new = in->at_unit.tls_new;
+		in->s.tls_dup = in->at_unit.tls_dup;
+		in->s.failures_new = in->at_unit.failures_new;
+		in->s.failures_dup = in->at_unit.failures_dup;
 		reject(in, NULL, ue);
 	}
 	if (in->st != NULL &&

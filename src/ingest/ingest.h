@@ -13,6 +13,10 @@
  * fault real reporters are known to send (agg_repair()), and stored with a
  * note of what was repaired.
  *
+ * Documents are told apart by their first bytes (unpack_sniff()): XML is
+ * parsed as a DMARC aggregate report, JSON as an SMTP TLS report (RFC
+ * 8460); one that is neither is rejected naming both.
+ *
  * A message that is a DMARC failure report (failure.h) is its own unit,
  * parsed whole before the unit begins: such a unit keeps no plain raw
  * bytes, since they hold someone else's e-mail, only a sealed box of them
@@ -29,6 +33,7 @@
 #include "../base/err.h"
 #include "../report/agg_xml.h"
 #include "../report/failure.h"
+#include "../report/tlsrpt.h"
 #include "../report/unpack.h"
 
 struct store;
@@ -45,6 +50,8 @@ struct ingest_stats {
 	uint64_t	 messages;	/* sum of their counts */
 	uint64_t	 failures_new;	/* failure reports */
 	uint64_t	 failures_dup;
+	uint64_t	 tls_new;	/* SMTP TLS reports, apart */
+	uint64_t	 tls_dup;
 };
 
 /*
@@ -76,6 +83,9 @@ struct ingest_opts {
 	 * samples sealed to; NULL keeps none.
 	 */
 	const uint8_t		*sample_key;
+	/* With parse_only: gets every SMTP TLS report that parsed whole. */
+	void			(*tls_sink)(void *ctx,
+				    const struct tlsrpt_report *r);
 	ingest_reject_cb	 on_reject;
 	ingest_progress_cb	 on_progress;
 	void			*ctx;

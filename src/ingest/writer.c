@@ -37,6 +37,8 @@ struct chunk {
 struct syncop {
 	const struct agg_report	*report;	/* or */
 	const struct agg_record	*record;	/* or */
+	const struct tlsrpt_report *tls;	/* or */
+	const uint8_t		*tls_sha;
 	const struct failure_report *failure;	/* or none: a barrier */
 };
 
@@ -459,7 +461,8 @@ on_unit_end(struct writer *w, bool ok)
 		on_report_end(w, false, 0, 0);
 	ok = ok && live(w);
 	if (!w->u_skip) {
-		keep = ok && (w->u.reports_new > 0 || w->u.failures_new > 0);
+		keep = ok && (w->u.reports_new > 0 || w->u.tls_new > 0 ||
+		    w->u.failures_new > 0);
 		if ((err = store_unit_end(w->st, keep, &e)) != DW_OK) {
 			set_sticky(w, err, &e);
 			ok = false;
@@ -475,6 +478,8 @@ on_unit_end(struct writer *w, bool ok)
 	w->tot.repaired += w->u.repaired;
 	w->tot.records += w->u.records;
 	w->tot.messages += w->u.messages;
+	w->tot.tls_new += w->u.tls_new;
+	w->tot.tls_dup += w->u.tls_dup;
 	w->tot.failures_new += w->u.failures_new;
 	w->tot.failures_dup += w->u.failures_dup;
 	pthread_mutex_unlock(&w->mu);
@@ -492,11 +497,28 @@ on_evidence(struct writer *w, enum store_evidence ev)
 }
 
 static void
-on_failure(struct writer *w, const struct failure_report *r)
+on_tls(struct writer *w, const struct tlsrpt_report *r, const uint8_t *sha)
 {
 	struct dw_error e;
 	enum dw_err err;
 	bool dup = false;
+
+	if (w->u_skip || !live(w))
+		return;
+	if ((err = store_tls_put(w->st, r, sha, &dup, &e)) != DW_OK)
+		set_sticky(w, err, &e);
+	else if (dup)
+		w->u.tls_dup++;
+	else
+		w->u.tls_new++;
+}
+
+static void
+on_failure(struct writer *w, const struct failure_report *r)
+{
+	struct dw_error e;
+	enum dw_err err;
+	bool dup;
 
 	if (w->u_skip || !live(w))
 		return;
@@ -515,6 +537,8 @@ on_sync(struct writer *w, const struct syncop *s)
 		on_report_begin(w, s->report);
 	else if (s->record != NULL)
 		on_record(w, s->record);
+	else if (s->tls != NULL)
+		on_tls(w, s->tls, s->tls_sha);
 	else if (s->failure != NULL)
 		on_failure(w, s->failure);
 	pthread_mutex_lock(&w->mu);
@@ -705,7 +729,7 @@ sync_op(struct writer *w, struct syncop *s, struct dw_error *e)
 enum dw_err
 writer_drain(struct writer *w, struct dw_error *e)
 {
-	struct syncop s = { NULL, NULL, NULL };
+	struct syncop s = { NULL };
 
 	return sync_op(w, &s, e);
 }
@@ -808,7 +832,7 @@ enum dw_err
 writer_report_begin(struct writer *w, const struct agg_report *r,
     struct dw_error *e)
 {
-	struct syncop s = { r, NULL, NULL };
+	struct syncop s = { .report = r };
 	size_t n = report_size(r);
 	enum dw_err err;
 
@@ -824,7 +848,7 @@ enum dw_err
 writer_report_record(struct writer *w, const struct agg_record *rec,
     struct dw_error *e)
 {
-	struct syncop s = { NULL, rec, NULL };
+	struct syncop s = { .record = rec };
 	size_t n = record_size(rec);
 	enum dw_err err;
 
@@ -874,7 +898,16 @@ enum dw_err
 writer_failure_put(struct writer *w, const struct failure_report *r,
     struct dw_error *e)
 {
-	struct syncop s = { NULL, NULL, r };
+	struct syncop s = { .failure = r };
+
+	return sync_op(w, &s, e);
+}
+
+enum dw_err
+writer_tls_report(struct writer *w, const struct tlsrpt_report *r,
+    const uint8_t sha256[32], struct dw_error *e)
+{
+	struct syncop s = { .tls = r, .tls_sha = sha256 };
 
 	return sync_op(w, &s, e);
 }

@@ -26,6 +26,7 @@
 #include "../base/err.h"
 #include "../report/failure.h"
 #include "../report/report.h"
+#include "../report/tlsrpt.h"
 #include "../store/store.h"
 
 #define WRITER_CHUNK	(256 * 1024)	/* bytes per queue chunk */
@@ -43,6 +44,8 @@ struct writer_tally {
 	uint64_t	 messages;
 	uint64_t	 failures_new;	/* failure reports */
 	uint64_t	 failures_dup;
+	uint64_t	 tls_new;	/* SMTP TLS reports */
+	uint64_t	 tls_dup;
 };
 
 /* st is borrowed and used only by the writer thread until writer_free. */
@@ -76,5 +79,14 @@ enum dw_err writer_unit_evidence(struct writer *w, enum store_evidence ev,
  */
 enum dw_err writer_failure_put(struct writer *w,
     const struct failure_report *r, struct dw_error *e);
+/*
+ * A whole SMTP TLS report (sha256: of its JSON document) for the current
+ * unit.  This one waits until the writer has stored it, so r may live in
+ * the caller's arena: TLS reports are few (one per reporter, domain and
+ * day) and small next to aggregate records, and a report of up to
+ * TLSRPT_MAX_FAILURES details would not fit a queue chunk.
+ */
+enum dw_err writer_tls_report(struct writer *w, const struct tlsrpt_report *r,
+    const uint8_t sha256[32], struct dw_error *e);
 
 #endif

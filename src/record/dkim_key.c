@@ -3,10 +3,6 @@
  */
 #include <string.h>
 
-#include <openssl/err.h>
-#include <openssl/evp.h>
-#include <openssl/x509.h>
-
 #include "record/dkim_key.h"
 #include "record/taglist.h"
 
@@ -220,33 +216,118 @@ b64_decode(const char *s, size_t n, unsigned char *out, size_t *olen)
 	return true;
 }
 
+/*
+ * DER (X.690 §10), as much of it as an RSA public key needs, read in
+ * place: nothing is allocated, so a key is good or bad by its bytes
+ * alone, and every length is checked against what holds it.
+ */
+struct der {
+	const unsigned char	*p;
+	size_t			 n;
+};
+
+/* Takes the next element of d, which must have the tag, into *body. */
+static bool
+der_take(struct der *d, unsigned char tag, struct der *body)
+{
+	size_t len, i = 2, k;
+
+	if (d->n < 2 || d->p[0] != tag)
+		return false;
+	len = d->p[1];
+	if (len & 0x80) {	/* long form: k length bytes, minimal */
+		k = len & 0x7f;
+		if (k == 0 || k > 4 || d->n - 2 < k || d->p[2] == 0)
+			return false;
+		for (len = 0; i < 2 + k; i++)
+			len = len << 8 | d->p[i];
+		if (len < 0x80)
+			return false;
+	}
+	if (len > d->n - i)
+		return false;
+	body->p = d->p + i;
+	body->n = len;
+	d->p += i + len;
+	d->n -= i + len;
+	return true;
+}
+
+/* A positive INTEGER without superfluous leading bytes: its bits. */
+static bool
+der_uint_bits(struct der *d, unsigned *bits)
+{
+	struct der v;
+	unsigned char top;
+
+	if (!der_take(d, 0x02, &v) || v.n == 0 || (v.p[0] & 0x80) != 0)
+		return false;
+	if (v.p[0] == 0) {
+		if (v.n == 1 || (v.p[1] & 0x80) == 0)
+			return false;
+		v.p++;
+		v.n--;
+	}
+	*bits = (unsigned)(v.n - 1) * 8;
+	for (top = v.p[0]; top != 0; top >>= 1)
+		(*bits)++;
+	return true;
+}
+
+/* RSAPublicKey (RFC 8017 §A.1.1) filling all of d. */
+static bool
+rsa_pkcs1(struct der d, unsigned *bits)
+{
+	struct der seq;
+	unsigned ebits;
+
+	return der_take(&d, 0x30, &seq) && d.n == 0 &&
+	    der_uint_bits(&seq, bits) && der_uint_bits(&seq, &ebits) &&
+	    seq.n == 0;
+}
+
+/* SubjectPublicKeyInfo (RFC 5280 §4.1) of an rsaEncryption key, whose
+ * parameters are NULL (RFC 3279 §2.3.1) or, as libraries accept, absent. */
+static bool
+rsa_spki(struct der d, unsigned *bits)
+{
+	static const unsigned char rsa_oid[] = {
+		0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01,
+	};
+	struct der spki, alg, oid, key, null;
+
+	if (!der_take(&d, 0x30, &spki) || d.n != 0 ||
+	    !der_take(&spki, 0x30, &alg) || !der_take(&alg, 0x06, &oid) ||
+	    oid.n != sizeof(rsa_oid) ||
+	    memcmp(oid.p, rsa_oid, sizeof(rsa_oid)) != 0)
+		return false;
+	if (alg.n != 0 && (!der_take(&alg, 0x05, &null) || null.n != 0 ||
+	    alg.n != 0))
+		return false;
+	if (!der_take(&spki, 0x03, &key) || spki.n != 0 || key.n < 1 ||
+	    key.p[0] != 0)		/* no unused bits */
+		return false;
+	key.p++;
+	key.n--;
+	return rsa_pkcs1(key, bits);
+}
+
 static void
 rsa_size(struct kctx *c, const struct tag *t)
 {
 	struct dkim_key *k = c->k;
-	const unsigned char *q = k->key;
-	EVP_PKEY *pk = d2i_PUBKEY(NULL, &q, (long)k->key_len);
+	struct der d = { k->key, k->key_len };
 
-	k->enc = DKIM_ENC_SPKI;
-	if (pk == NULL || q != k->key + k->key_len ||
-	    EVP_PKEY_get_base_id(pk) != EVP_PKEY_RSA) {
-		EVP_PKEY_free(pk);
-		q = k->key;
-		pk = d2i_PublicKey(EVP_PKEY_RSA, NULL, &q, (long)k->key_len);
+	if (rsa_spki(d, &k->bits))
+		k->enc = DKIM_ENC_SPKI;
+	else if (rsa_pkcs1(d, &k->bits))
 		k->enc = DKIM_ENC_PKCS1;
-		if (pk != NULL && q != k->key + k->key_len) {
-			EVP_PKEY_free(pk);
-			pk = NULL;
-		}
-	}
-	ERR_clear_error();
-	if (pk == NULL) {
+	else {
 		k->enc = DKIM_ENC_NONE;
+		k->bits = 0;
 		kerr(c, DIAG_DKIM_BAD_KEY, t->val_off, t->name);
 		return;
 	}
-	k->bits = (unsigned)EVP_PKEY_get_bits(pk);
-	EVP_PKEY_free(pk);
 	if (k->enc == DKIM_ENC_PKCS1)
 		diag_add(c->dl, DIAG_DKIM_PKCS1, t->val_off, t->name);
 	if (k->bits < DKIM_RSA_MIN_BITS)

@@ -6,8 +6,9 @@
  * concatenated, RFC 6376 §3.6.2.2) strictly by the RFC 6376 tag-list
  * ABNF: tag names are case-sensitive, v=DKIM1 first when present, FWS
  * allowed inside values (and removed from p=).  The key is decoded and,
- * for RSA, its size read with libcrypto from SubjectPublicKeyInfo or a
- * bare RSAPublicKey.  An empty p= is a revoked key: REC_VALID with
+ * for RSA, its size read from the DER of a SubjectPublicKeyInfo
+ * (rsaEncryption) or a bare RSAPublicKey, by a strict reader that
+ * allocates nothing.  An empty p= is a revoked key: REC_VALID with
  * revoked set.  Never needs a NUL, never writes to buf; *out and its
  * strings are arena-owned.
  */

@@ -5,6 +5,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "base/mono.h"
 #include "spf_eval.h"
 
 #define SPF_BUF_MAX	SPF_MACRO_OUT_MAX
@@ -23,6 +24,7 @@ struct ev {
 	unsigned		 depth;
 	const char		*cur;		/* domain being checked */
 	const char		*pname;		/* cached %{p} */
+	double			 deadline;	/* of the time budget */
 	size_t			 tcap;
 	bool			 nomem;
 };
@@ -110,24 +112,56 @@ perm(struct ev *e, const char *text, const char *why)
 	return fail_with(e, SPF_PERMERROR, text, why);
 }
 
+/* Past the time budget no lookup is started: a temporary failure. */
+static bool
+over_budget(struct ev *e, const char *name, enum dns_type t)
+{
+	char why[96], q[DNS_NAME_MAX + 16];
+
+	if (mono_now() <= e->deadline)
+		return false;
+	snprintf(q, sizeof(q), "%s %s", dns_type_name(t), name);
+	snprintf(why, sizeof(why), "over the time budget of %u ms (RFC 7208 "
+	    "section 4.6.4)", e->q->budget_ms ? e->q->budget_ms :
+	    SPF_TIME_BUDGET_MS);
+	if (e->out->problem == NULL)
+		e->out->problem = arena_strdup(e->a, why);
+	ev_trace(e, SPF_EV_LOOKUP, q, "not asked: %s", why);
+	return true;
+}
+
 static enum dw_err
 lookup(struct ev *e, const char *name, enum dns_type t,
     const struct dns_answer **ans)
 {
 	enum dw_err err;
-	char q[DNS_NAME_MAX + 16];
+	char q[DNS_NAME_MAX + 16], sec[32];
 
+	if (over_budget(e, name, t)) {
+		*ans = NULL;
+		return DW_EDNS_TEMP;
+	}
 	err = dns_query(e->r, e->a, name, t, ans);
+	if (err == DW_ENOMEM)	/* ours, not the domain's: no temperror */
+		e->nomem = true;
 	if (!e->q->trace)
 		return err;
 	snprintf(q, sizeof(q), "%s %s", dns_type_name(t), name);
+	/* the DNSSEC status when the resolver validates */
+	snprintf(sec, sizeof(sec), "%s%s", *ans != NULL &&
+	    (*ans)->sec != DNS_SEC_UNCHECKED ? ", DNSSEC " : "",
+	    *ans != NULL && (*ans)->sec != DNS_SEC_UNCHECKED ?
+	    dns_sec_name((*ans)->sec) : "");
 	if (err == DW_OK && (*ans)->n == 0)
-		ev_trace(e, SPF_EV_LOOKUP, q, "NODATA");
+		ev_trace(e, SPF_EV_LOOKUP, q, "NODATA%s", sec);
 	else if (err == DW_OK)
-		ev_trace(e, SPF_EV_LOOKUP, q, "%zu record%s", (*ans)->n,
-		    (*ans)->n == 1 ? "" : "s");
+		ev_trace(e, SPF_EV_LOOKUP, q, "%zu record%s%s", (*ans)->n,
+		    (*ans)->n == 1 ? "" : "s", sec);
 	else if (err == DW_EDNS_PERM)
-		ev_trace(e, SPF_EV_LOOKUP, q, "NXDOMAIN");
+		ev_trace(e, SPF_EV_LOOKUP, q, "NXDOMAIN%s", sec);
+	else if (err == DW_EDNS_TEMP && *ans != NULL && (*ans)->why != NULL)
+		ev_trace(e, SPF_EV_LOOKUP, q, "%s: %s", dw_strerror(err),
+		    (*ans)->why);
 	else
 		ev_trace(e, SPF_EV_LOOKUP, q, "%s", dw_strerror(err));
 	return err;
@@ -209,6 +243,9 @@ target(struct ev *e, const struct spf_term *t, const char **out)
 	err = spf_macro_expand(&c, t->spec, strlen(t->spec), false, &b);
 	if (err == DW_ENOMEM)
 		e->nomem = true;
+	if (err != DW_OK && e->out->problem == NULL)
+		e->out->problem = err == DW_ELIMIT ? "macro expansion too "
+		    "long" : "invalid macro";
 	if (err != DW_OK)
 		m = M_PERM;
 	else if (!spf_domain_fix(&b))
@@ -255,8 +292,12 @@ mech_mx(struct ev *e, const struct spf_term *t, const char *name)
 		if (ans->rr[i].u.mx.host[0] == '\0')
 			continue;	/* null MX (RFC 7505) */
 		/* §4.6.4: querying an 11th address record is permerror */
-		if (i == SPF_MAX_MX_NAMES)
+		if (i == SPF_MAX_MX_NAMES) {
+			if (e->out->problem == NULL)
+				e->out->problem = "more than 10 MX names "
+				    "(RFC 7208 section 4.6.4)";
 			return M_PERM;
+		}
 		err = lookup(e, ans->rr[i].u.mx.host,
 		    e->v6 ? DNS_T_AAAA : DNS_T_A, &aa);
 		if (err == DW_EDNS_TEMP)
@@ -421,7 +462,10 @@ mech(struct ev *e, const struct spf_term *t)
 	}
 }
 
-/* exp= (§6.2): any failure gives the default explanation. */
+/*
+ * exp= (§6.2): any failure of the domain's gives the default explanation;
+ * a failed allocation of ours is out of memory.
+ */
 static void
 explain(struct ev *e, const struct spf_record *rec)
 {
@@ -430,25 +474,32 @@ explain(struct ev *e, const struct spf_record *rec)
 	const char *name;
 	struct buf b;
 	const char *text = NULL;
+	enum dw_err err;
 
 	macro_ctx(e, &c);
 	buf_init(&b, SPF_BUF_MAX);
 	if (rec->exp != NULL && target(e, rec->exp, &name) == M_MATCH &&
-	    lookup(e, name, DNS_T_TXT, &ans) == DW_OK && ans->n == 1 &&
-	    spf_macro_expand(&c, ans->rr[0].u.txt.data,
-	    ans->rr[0].u.txt.len, true, &b) == DW_OK)
-		text = b.data;
+	    lookup(e, name, DNS_T_TXT, &ans) == DW_OK && ans->n == 1) {
+		err = spf_macro_expand(&c, ans->rr[0].u.txt.data,
+		    ans->rr[0].u.txt.len, true, &b);
+		if (err == DW_OK)
+			text = b.data;
+		else if (err == DW_ENOMEM)
+			e->nomem = true;
+	}
 	if (text == NULL) {
 		const char *d = e->q->default_exp != NULL ?
 		    e->q->default_exp : SPF_DEFAULT_EXP;
 
 		buf_reset(&b);
-		if (spf_macro_expand(&c, d, strlen(d), true, &b) == DW_OK)
-			text = b.data;
-		else
-			text = d;
+		err = spf_macro_expand(&c, d, strlen(d), true, &b);
+		if (err == DW_ENOMEM)
+			e->nomem = true;
+		text = err == DW_OK ? b.data : d;
 	}
 	e->out->explanation = arena_strdup(e->a, text);
+	if (e->out->explanation == NULL)
+		e->nomem = true;
 	buf_fini(&b);
 }
 
@@ -634,6 +685,8 @@ spf_check_host(struct arena *a, struct dns_resolver *r,
 	e.q = q;
 	e.out = out;
 	e.helo = q->helo != NULL ? q->helo : "";
+	e.deadline = mono_now() + (q->budget_ms ? q->budget_ms :
+	    SPF_TIME_BUDGET_MS) / 1000.0;
 	if (q->ip == NULL || !spf_ip_parse(q->ip, e.ip, &e.v6))
 		return DW_EINVAL;
 	if (!split_sender(&e, q))

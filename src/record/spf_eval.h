@@ -20,6 +20,9 @@
 #define SPF_MAX_MX_NAMES	10	/* RFC 7208 §4.6.4 */
 #define SPF_MAX_PTR_NAMES	10	/* RFC 7208 §4.6.4 */
 #define SPF_TRACE_MAX		4096	/* events kept in one trace */
+#define SPF_TIME_BUDGET_MS	20000	/* RFC 7208 §4.6.4: a limit on the
+					 * elapsed time SHOULD allow at
+					 * least 20 s; then temperror */
 
 struct spf_query {
 	const char	*ip;		/* client address, v4 or v6 text */
@@ -29,6 +32,9 @@ struct spf_query {
 	const char	*default_exp;	/* explanation when exp= gives none;
 					 * NULL: SPF_DEFAULT_EXP */
 	long long	 now;		/* %{t}; 0: time(NULL) */
+	unsigned	 budget_ms;	/* no lookup is started after this
+					 * much time (temperror); 0:
+					 * SPF_TIME_BUDGET_MS */
 	bool		 trace;
 };
 

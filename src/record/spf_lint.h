@@ -5,6 +5,12 @@
  * "all" policy, overlapping or duplicate ranges, oversized strings and
  * answers, deprecated ptr, and a concrete way under the limit when over.
  *
+ * The walk is asynchronous: every lookup of a branch is in flight at once,
+ * and many domains can be linted together on one resolver
+ * (spf_lint_start); spf_lint() is the synchronous form.  The result does
+ * not depend on the order answers arrive in: findings and ranges are put
+ * in the order of the records, as a depth-first reading would give them.
+ *
  * Everything in *out is arena-owned; the resolver is borrowed.
  */
 #ifndef DW_SPF_LINT_H
@@ -15,7 +21,11 @@
 
 #define SPF_LINT_DEPTH_MAX	16	/* include/redirect nesting walked */
 #define SPF_LINT_RANGES_MAX	4096	/* ip4/ip6 ranges compared */
-#define SPF_LINT_FINDINGS_MAX	256
+#define SPF_LINT_FINDINGS_MAX	256	/* listed; one more says how many
+					 * were left out */
+#define SPF_LINT_OVERLAPS_MAX	32	/* overlapping pairs listed */
+#define SPF_LINT_RECORDS_MAX	128	/* records walked in one tree */
+#define SPF_LINT_QUERIES_MAX	512	/* DNS queries for one domain */
 
 enum spf_lint_sev { SPF_LINT_INFO, SPF_LINT_WARN, SPF_LINT_ERROR };
 
@@ -25,6 +35,7 @@ struct spf_lint_node {
 	const char		*domain;
 	const char		*record;	/* NULL when none was used */
 	const char		*status;	/* "ok", "no record", ... */
+	enum dns_sec		 sec;		/* of its TXT answer */
 	unsigned		 own;		/* DNS terms in this record */
 	unsigned		 lookups;	/* own + every branch below */
 	unsigned		 voids;		/* its void lookups */
@@ -57,8 +68,20 @@ struct spf_lint {
 const char *spf_lint_sev_name(enum spf_lint_sev s);
 
 /* DW_OK whatever is found (findings say it); other codes are local
- * failures (DW_ENOMEM). */
+ * failures (DW_ENOMEM, or the resolver's own failure from dns_wait). */
 enum dw_err spf_lint(struct arena *a, struct dns_resolver *r,
     const char *domain, struct spf_lint **out);
+
+/*
+ * Starts linting domain; done(arg, l, err) runs once with the result (err
+ * as for spf_lint; l NULL unless DW_OK), from inside dns_wait() or
+ * dns_poll() on r, or before spf_lint_start() returns when no query is
+ * needed.  Until then a must stay alive and untouched; done may reset or
+ * free it.  Returns DW_ENOMEM (done not called) when nothing could start.
+ */
+enum dw_err spf_lint_start(struct arena *a, struct dns_resolver *r,
+    const char *domain,
+    void (*done)(void *arg, struct spf_lint *l, enum dw_err err),
+    void *arg);
 
 #endif

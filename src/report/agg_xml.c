@@ -21,8 +21,8 @@
 #include "base/buf.h"
 #include "dns/dns.h"
 #include "record/taglist.h"
-#include "ident.h"
 #include "agg_xml.h"
+#include "ident.h"
 
 #define NSSEP		'\n'	/* cannot occur in a namespace name */
 #define NS_RFC9990	"urn:ietf:params:xml:ns:dmarc-2.0"
@@ -262,22 +262,6 @@ fail_alloc(struct agg_xml *p, const struct arena *a)
 		fail(p, DW_ENOMEM, "out of memory");
 }
 
-/* Quotes at most 64 bytes of an attacker's value for a message. */
-static const char *
-quote(char *dst, size_t dstsz, const char *s, size_t n)
-{
-	size_t i, j = 0;
-
-	for (i = 0; i < n && i < 64 && j + 2 < dstsz; i++)
-		dst[j++] = (s[i] >= 0x20 && s[i] != 0x7f) ? s[i] : '?';
-	if (i < n && j + 4 < dstsz) {
-		memcpy(dst + j, "...", 3);
-		j += 3;
-	}
-	dst[j] = '\0';
-	return dst;
-}
-
 static bool
 is_xml_space(char c)
 {
@@ -319,7 +303,7 @@ ident(struct agg_xml *p, char *s, size_t n, unsigned flag)
 
 	if (n == 0)
 		return arena_strndup(p->ra, s, 0);
-	if (ident_domain_norm(s, n, d, sizeof(d)))
+	if (report_domain_norm(s, n, d, sizeof(d)))
 		return arena_strdup(p->ra, d);
 	p->rec.invalid |= flag;
 	return arena_strndup(p->ra, s, n);
@@ -571,20 +555,21 @@ head_text(struct agg_xml *p, unsigned id, char *s, size_t n)
 		if (!tl_uint(s, n, MAX_TIME, &u))
 			return fail(p, DW_ESYNTAX, "<%s> \"%s\" is not a time "
 			    "in 0..%lld", els[id].name,
-			    quote(q, sizeof(q), s, n), MAX_TIME);
+			    report_quote(q, sizeof(q), s, n), MAX_TIME);
 		*(id == E_BEGIN ? &p->rep.begin : &p->rep.end) = (int64_t)u;
 		return;
 	case E_PCT:
 		if (!tl_uint(s, n, 100, &u))
 			return fail(p, DW_ESYNTAX, "<pct> \"%s\" is not a "
-			    "number in 0..100", quote(q, sizeof(q), s, n));
+			    "number in 0..100",
+			    report_quote(q, sizeof(q), s, n));
 		pol->pct = (int)u;
 		return;
 	case E_PP_DOMAIN:
-		if (!ident_domain_norm(s, n, dom, sizeof(dom)))
+		if (!report_domain_norm(s, n, dom, sizeof(dom)))
 			return fail(p, DW_ESYNTAX, "policy_published: <domain> "
 			    "\"%s\" is not a domain name",
-			    quote(q, sizeof(q), s, n));
+			    report_quote(q, sizeof(q), s, n));
 		if ((pol->domain = arena_strdup(p->ha, dom)) == NULL)
 			fail_alloc(p, p->ha);
 		return;
@@ -614,20 +599,21 @@ rec_text(struct agg_xml *p, unsigned id, char *s, size_t n)
 	struct agg_record *r = &p->rec;
 	struct agg_auth *a = p->cur_auth;
 	const char *v = NULL;
-	char ip[IDENT_IP_MAX], q[80];
+	char ip[REPORT_IP_BUF], q[80];
 
 	switch (id) {
 	case E_SOURCE_IP:
-		if (!ident_ip_canon(s, n, ip, sizeof(ip)))
+		if (!report_ip_canon(s, n, ip, sizeof(ip)))
 			return failrec(p, DW_ESYNTAX, "<source_ip> \"%s\" is "
-			    "not an IP address", quote(q, sizeof(q), s, n));
+			    "not an IP address",
+			    report_quote(q, sizeof(q), s, n));
 		v = r->source_ip = arena_strdup(p->ra, ip);
 		break;
 	case E_COUNT:
 		if (!tl_uint(s, n, UINT32_MAX, &r->count))
 			return failrec(p, DW_ESYNTAX, "<count> \"%s\" is not a "
 			    "number in 0..4294967295",
-			    quote(q, sizeof(q), s, n));
+			    report_quote(q, sizeof(q), s, n));
 		return;
 	case E_DISPOSITION: v = r->disposition = canon(p->ra, s, n); break;
 	case E_PE_DKIM: v = r->dkim = canon(p->ra, s, n); break;
@@ -737,7 +723,7 @@ bad_root(struct agg_xml *p, const char *local, enum ns ns)
 {
 	char q[80];
 
-	quote(q, sizeof(q), local, strlen(local));
+	report_quote(q, sizeof(q), local, strlen(local));
 	if (ns == NS_OTHER && strcmp(q, "feedback") == 0)
 		fail(p, DW_ENOTREPORT, "root element <feedback> is in an "
 		    "unknown namespace, not a DMARC report");

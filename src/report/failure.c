@@ -313,7 +313,7 @@ report_fields(struct fp *p, struct found *f, EVP_MD_CTX *md)
 static enum dw_err
 policy_domain(struct fp *p)
 {
-	char d[IDENT_DOMAIN_MAX];
+	char d[REPORT_DOMAIN_BUF];
 	const char *hf = p->r->header_from, *at;
 	size_t n;
 
@@ -324,7 +324,7 @@ policy_domain(struct fp *p)
 	if (hf == NULL || (at = strchr(hf, '@')) == NULL)
 		return DW_OK;
 	n = strcspn(at + 1, ",");
-	if (ident_domain_norm(at + 1, n, d, sizeof(d)) &&
+	if (report_domain_norm(at + 1, n, d, sizeof(d)) &&
 	    (p->r->domain = arena_strdup(p->a, d)) == NULL)
 		return fp_nomem(p);
 	return DW_OK;

@@ -33,9 +33,9 @@
  *    Original-Envelope-Id, Reporting-MTA, Incidents, Auth-Failure,
  *    Delivery-Result, DKIM-Domain, DKIM-Identity, DKIM-Selector,
  *    Identity-Alignment, SPF-DNS) appearing twice rejects the report.
- *  - Source-IP is canonical (ident_ip_canon(); a trailing comment such as
+ *  - Source-IP is canonical (report_ip_canon(); a trailing comment such as
  *    "(host.example)" is dropped), domains are normalized
- *    (ident_domain_norm()); a value that is neither is left out with a
+ *    (report_domain_norm()); a value that is neither is left out with a
  *    note.  Arrival-Date (or the older Received-Date) is an RFC 5322 date
  *    turned into UTC seconds.
  *  - Authentication-Results of the feedback part (the reporter's own

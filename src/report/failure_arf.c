@@ -50,7 +50,7 @@ static enum dw_err
 set_domain(struct fp *p, const char **dst, const char *v, size_t n,
     const char *field)
 {
-	char d[IDENT_DOMAIN_MAX];
+	char d[REPORT_DOMAIN_BUF];
 
 	while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t'))
 		n--;
@@ -58,7 +58,7 @@ set_domain(struct fp *p, const char **dst, const char *v, size_t n,
 		v++;
 		n--;
 	}
-	if (!ident_domain_norm(v, n, d, sizeof(d))) {
+	if (!report_domain_norm(v, n, d, sizeof(d))) {
 		fp_note(p, "%s is not a domain name; left out", field);
 		return DW_OK;
 	}
@@ -127,7 +127,7 @@ f_arrival(struct fp *p, const char *v, size_t n)
 static enum dw_err
 f_source_ip(struct fp *p, const char *v, size_t n)
 {
-	char ip[IDENT_IP_MAX];
+	char ip[REPORT_IP_BUF];
 	size_t k;
 
 	while (n > 0 && (*v == ' ' || *v == '\t' || *v == '[')) {
@@ -137,7 +137,7 @@ f_source_ip(struct fp *p, const char *v, size_t n)
 	for (k = 0; k < n && v[k] != ' ' && v[k] != '\t' && v[k] != '(' &&
 	    v[k] != ']'; k++)
 		;
-	if (!ident_ip_canon(v, k, ip, sizeof(ip))) {
+	if (!report_ip_canon(v, k, ip, sizeof(ip))) {
 		fp_note(p, "Source-IP is not an IP address; left out");
 		return DW_OK;
 	}

@@ -123,7 +123,7 @@ fp_redact(struct fp *p, const char *s, size_t n, char **out)
 enum dw_err
 fp_addr(struct fp *p, const char *s, size_t n, char **out)
 {
-	char dom[IDENT_DOMAIN_MAX], *local, *d;
+	char dom[REPORT_DOMAIN_BUF], *local, *d;
 	const char *at;
 	enum dw_err err;
 	size_t k;
@@ -145,7 +145,7 @@ fp_addr(struct fp *p, const char *s, size_t n, char **out)
 	if ((err = fp_redact(p, s, (size_t)(at - s), &local)) != DW_OK)
 		return err;
 	k = n - (size_t)(at - s) - 1;
-	if (ident_domain_norm(at + 1, k, dom, sizeof(dom)))
+	if (report_domain_norm(at + 1, k, dom, sizeof(dom)))
 		d = dom;
 	else if ((d = fp_text(p, at + 1, k)) == NULL)
 		return fp_nomem(p);

@@ -1,34 +1,42 @@
 /*
- * ident.h: the identifiers reports carry -- IP addresses and domain names
- * -- checked strictly and put in one spelling, so one sender or domain is
- * one value however a reporter wrote it.
+ * ident.h: the identifiers reports carry (domain names, IP addresses) in
+ * one canonical spelling, and attacker text quoted for error messages.
+ * Shared by the aggregate (agg_xml.c), SMTP TLS (tlsrpt_json.c) and
+ * failure report (failure*.c) parsers, so a name or address reads the
+ * same in all three.
  */
-#ifndef DW_IDENT_H
-#define DW_IDENT_H
+#ifndef DW_REPORT_IDENT_H
+#define DW_REPORT_IDENT_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
 #include "../dns/dns.h"
 
-#define IDENT_IP_MAX	46	/* INET6_ADDRSTRLEN */
-#define IDENT_DOMAIN_MAX (DNS_NAME_MAX + 2)
+#define REPORT_DOMAIN_BUF	(DNS_NAME_MAX + 2)	/* out of domain_norm */
+#define REPORT_IP_BUF		46	/* INET6_ADDRSTRLEN */
 
 /*
- * The canonical form of the IP address in s[0..n) into out: checked with
- * inet_pton (no leading-zero IPv4, no zone ids, no host names), written
- * by inet_ntop (a dotted quad, or RFC 5952 text for IPv6), with an
- * IPv4-mapped address (::ffff:a.b.c.d) folded to its IPv4 form.  False
- * when s is not an address.
+ * Normalizes s[0..n) (borrowed, need not be NUL-terminated) into out
+ * (REPORT_DOMAIN_BUF bytes) when it is a domain name: dns_name_norm()'s
+ * lengths, one trailing dot dropped, ASCII lower-cased, and labels of
+ * letters, digits, '-', '_' or valid UTF-8 that neither start nor end
+ * with '-'.
  */
-bool ident_ip_canon(const char *s, size_t n, char *out, size_t outsz);
+bool report_domain_norm(const char *s, size_t n, char *out, size_t outsz);
 
 /*
- * Normalizes the domain name in s[0..n) into out (IDENT_DOMAIN_MAX
- * bytes): dns_name_norm()'s lengths and lower case, one trailing dot
- * dropped, and labels of letters, digits, '-', '_' or valid UTF-8 that
- * neither start nor end with '-'.  False when s is not such a name.
+ * The canonical text of the IP address s[0..n) into out (REPORT_IP_BUF
+ * bytes): inet_pton's rules (no leading-zero IPv4, no zone ids, no host
+ * names), written by inet_ntop, an IPv4-mapped IPv6 address folded to
+ * IPv4.  False when s is not an address.
  */
-bool ident_domain_norm(const char *s, size_t n, char *out, size_t outsz);
+bool report_ip_canon(const char *s, size_t n, char *out, size_t outsz);
+
+/*
+ * At most 64 bytes of s[0..n) for a message, control characters as '?'
+ * and "..." when cut; returns dst.
+ */
+const char *report_quote(char *dst, size_t dstsz, const char *s, size_t n);
 
 #endif

@@ -21,6 +21,7 @@ struct mbox {
 	uint64_t	 index;		/* messages delivered */
 	int		 have;		/* a separator opened msg */
 	int		 oversize;	/* msg passed max: bytes dropped */
+	int		 nomem;		/* msg could not grow: give up */
 	int		 prev_blank;	/* the line before was empty */
 	int		 line_blank;	/* this line holds only CRs so far */
 	enum mbox_state	 state;
@@ -35,9 +36,14 @@ static const char from_[] = "From ";
 static void
 put(struct mbox *m, const void *p, size_t n)
 {
-	if (m->oversize || n == 0)
+	enum dw_err err;
+
+	if (m->oversize || m->nomem || n == 0)
 		return;
-	if (buf_append(&m->msg, p, n) != DW_OK) {
+	err = buf_append(&m->msg, p, n);
+	if (err == DW_ENOMEM)
+		m->nomem = 1;
+	else if (err != DW_OK) {
 		m->oversize = 1;
 		buf_fini(&m->msg);
 	}
@@ -77,6 +83,8 @@ deliver(struct mbox *m, struct dw_error *e)
 	size_t len = m->msg.len;
 	enum dw_err err;
 
+	if (m->nomem)
+		return dw_fail(e, DW_ENOMEM, "mbox: out of memory");
 	if (!m->have && (m->oversize || blank_only(buf_str(&m->msg), len)))
 		goto reset;
 	m->index++;

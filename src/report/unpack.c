@@ -10,6 +10,9 @@
 
 #define SNIFF_HEAD	512	/* bytes looked at to tell what a stream is */
 #define HDR_NAME_MAX	76	/* a header field name, RFC 5322 2.1.1 */
+/* What a document that is not one must be named both: the two tries. */
+#define UNPACK_NEITHER	"neither XML, for a DMARC aggregate report, nor " \
+	"JSON, for an SMTP TLS report"
 
 /* A reader that fails once more than max bytes came through. */
 struct rd_cap {
@@ -122,15 +125,21 @@ is_xml(const unsigned char *p, size_t n)
 	return p[1] == '?' || p[1] == '!' || p[1] == '_' || is_alpha(p[1]);
 }
 
+/*
+ * A JSON object, or an array of objects (not a report, but the TLS report
+ * parser then says why, where it would look like a header line).
+ */
 static int
 is_json(const unsigned char *p, size_t n)
 {
 	size_t i;
 
-	if (n == 0 || p[0] != '{')
+	if (n == 0 || (p[0] != '{' && p[0] != '['))
 		return 0;
 	for (i = 1; i < n && is_ws(p[i]); i++)
 		;
+	if (p[0] == '[')
+		return i == n || p[i] == '{' || p[i] == ']';
 	return i == n || p[i] == '"' || p[i] == '}';
 }
 
@@ -237,6 +246,8 @@ unpack_seen_add(struct buf *b, const char *what)
 	const char *p = buf_str(b);
 	size_t m = strlen(what);
 
+	if (m == 0)
+		return;	/* nothing to note; strstr would not move */
 	while ((p = strstr(p, what)) != NULL) {
 		if ((p == b->data || p[-1] == ' ') &&
 		    (p[m] == ',' || p[m] == '\0'))
@@ -338,13 +349,14 @@ dispatch(struct unpack_ctx *u, struct rd *pk, const char *name,
 		return mbox_unpack(u, pk, name, layer, e);
 	case SNIFF_MESSAGE:
 		if (flags & UNPACK_F_NOMAIL)
-			return dw_fail(e, DW_ENOTREPORT, "text, not a report");
+			return dw_fail(e, DW_ENOTREPORT, "text, not a report "
+			    "(" UNPACK_NEITHER ")");
 		return mime_unpack(u, pk, name, layer, e);
 	case SNIFF_UNKNOWN:
 		break;
 	}
-	return dw_fail(e, DW_ENOTREPORT, "%s, not a report",
-	    unpack_what(p, n));
+	return dw_fail(e, DW_ENOTREPORT, "%s, not a report (" UNPACK_NEITHER
+	    ")", unpack_what(p, n));
 }
 
 enum dw_err

@@ -7,6 +7,8 @@
  * per-member and total inflated bytes and the ratio to the container size
  * are capped on the actual stream, not on the sizes the headers declare.
  */
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,6 +32,7 @@ struct zip_rd {
 struct zip_walk {
 	struct unpack_ctx *u;
 	struct archive	*a;
+	struct archive_entry *ent;	/* ours: see zip_unpack() */
 	const char	*name;
 	unsigned	 layer;
 	uint64_t	 zsize;
@@ -39,6 +42,29 @@ struct zip_walk {
 	struct buf	 mname;		/* sanitized member name */
 	struct buf	 dname;		/* document name */
 };
+
+/*
+ * A libarchive failure as ours: ENOMEM is out of memory (libarchive
+ * reports most failed allocations so; zlib's inflateInit2() fails only
+ * when it cannot allocate, which libarchive reports in words), anything
+ * else a broken archive, or a broken member when member is not NULL.
+ */
+static enum dw_err
+ar_fail(struct archive *a, const char *member, const char *dflt,
+    struct dw_error *e)
+{
+	const char *msg = archive_error_string(a);
+
+	if (archive_errno(a) == ENOMEM || (msg != NULL &&
+	    strstr(msg, "Can't initialize ZIP decompression") != NULL))
+		return dw_fail(e, DW_ENOMEM, "zip: out of memory");
+	if (msg == NULL)
+		msg = dflt;
+	if (member != NULL)
+		return dw_fail(e, DW_ESYNTAX, "zip: member %s: %s", member,
+		    msg);
+	return dw_fail(e, DW_ESYNTAX, "zip: %s", msg);
+}
 
 static enum dw_err
 zip_caps(struct zip_rd *z, struct dw_error *e)
@@ -74,9 +100,7 @@ zip_read(struct rd *r, void *buf, size_t cap, size_t *got,
 		cap = (size_t)left + 1;
 	n = archive_read_data(z->a, buf, cap);
 	if (n < 0)
-		return dw_fail(e, DW_ESYNTAX, "zip: member %s: %s", z->member,
-		    archive_error_string(z->a) != NULL ?
-		    archive_error_string(z->a) : "read failed");
+		return ar_fail(z->a, z->member, "read failed", e);
 	z->n += (uint64_t)n;
 	*z->total += (uint64_t)n;
 	*got = (size_t)n;
@@ -87,6 +111,82 @@ static void
 zip_rd_free(struct rd *r)
 {
 	(void)r;
+}
+
+/*
+ * The archive bytes as libarchive's client, seekable (the zip reader
+ * wants the central directory at the end).  Ours rather than
+ * archive_read_open_memory(), whose state leaks when archive_read_open1()
+ * fails an allocation: libarchive then never calls its close callback.
+ */
+struct zip_src {
+	const unsigned char *p;
+	size_t		 n;
+	size_t		 off;
+};
+
+static la_ssize_t
+src_read(struct archive *a, void *ctx, const void **buf)
+{
+	struct zip_src *s = ctx;
+	size_t n = s->n - s->off;
+
+	(void)a;
+	*buf = s->p + s->off;
+	s->off = s->n;
+	return (la_ssize_t)n;
+}
+
+static la_int64_t
+src_skip(struct archive *a, void *ctx, la_int64_t req)
+{
+	struct zip_src *s = ctx;
+
+	(void)a;
+	if (req < 0)
+		return 0;
+	if ((uint64_t)req > s->n - s->off)
+		req = (la_int64_t)(s->n - s->off);
+	s->off += (size_t)req;
+	return req;
+}
+
+static la_int64_t
+src_seek(struct archive *a, void *ctx, la_int64_t off, int whence)
+{
+	struct zip_src *s = ctx;
+	la_int64_t base = whence == SEEK_CUR ? (la_int64_t)s->off :
+	    whence == SEEK_END ? (la_int64_t)s->n : 0;
+
+	(void)a;
+	if (off < -base)
+		return ARCHIVE_FATAL;
+	if (off > (la_int64_t)s->n - base)
+		off = (la_int64_t)s->n - base;
+	s->off = (size_t)(base + off);
+	return (la_int64_t)s->off;
+}
+
+/*
+ * Opens w->a on src.  Setting the client data allocates a node that
+ * archive_read_open1() would otherwise use unchecked; archive_read_open1()
+ * itself fails one allocation without saying why, and in this setup (no
+ * filters, no open callback) nothing else fails without a reason.
+ */
+static enum dw_err
+zip_open(struct zip_walk *w, struct zip_src *src, struct dw_error *e)
+{
+	if (archive_read_support_format_zip_seekable(w->a) != ARCHIVE_OK ||
+	    archive_read_set_read_callback(w->a, src_read) != ARCHIVE_OK ||
+	    archive_read_set_skip_callback(w->a, src_skip) != ARCHIVE_OK ||
+	    archive_read_set_seek_callback(w->a, src_seek) != ARCHIVE_OK ||
+	    archive_read_set_callback_data(w->a, src) != ARCHIVE_OK)
+		return ar_fail(w->a, NULL, "cannot open archive", e);
+	if (archive_read_open1(w->a) == ARCHIVE_OK)
+		return DW_OK;
+	if (archive_errno(w->a) == 0 && archive_error_string(w->a) == NULL)
+		return dw_fail(e, DW_ENOMEM, "zip: out of memory");
+	return ar_fail(w->a, NULL, "cannot open archive", e);
 }
 
 /* The method from libarchive's "ZIP 2.0 (deflation)" format name. */
@@ -147,23 +247,20 @@ member(struct zip_walk *w, struct archive_entry *ent, struct dw_error *e)
 static enum dw_err
 walk(struct zip_walk *w, struct dw_error *e)
 {
-	struct archive_entry *ent;
 	uint64_t before = w->u->ndocs;
 	enum dw_err err;
 	int r;
 
 	for (;;) {
-		r = archive_read_next_header(w->a, &ent);
+		r = archive_read_next_header2(w->a, w->ent);
 		if (r == ARCHIVE_EOF)
 			break;
 		if (r < ARCHIVE_WARN)
-			return dw_fail(e, DW_ESYNTAX, "zip: %s",
-			    archive_error_string(w->a) != NULL ?
-			    archive_error_string(w->a) : "broken archive");
+			return ar_fail(w->a, NULL, "broken archive", e);
 		if (++w->members > w->u->lim->max_members)
 			return dw_fail(e, DW_ELIMIT, "zip: more than %u "
 			    "members (member limit)", w->u->lim->max_members);
-		err = member(w, ent, e);
+		err = member(w, w->ent, e);
 		if (err != DW_OK)
 			return err;
 	}
@@ -185,6 +282,7 @@ zip_unpack(struct unpack_ctx *u, struct rd *in, const char *name,
 {
 	const struct unpack_limits *lim = u->lim;
 	struct zip_walk w = { .u = u, .name = name, .layer = layer };
+	struct zip_src src;
 	struct buf zb;
 	char ls[32];
 	uint64_t max;
@@ -211,20 +309,26 @@ zip_unpack(struct unpack_ctx *u, struct rd *in, const char *name,
 		    "report");
 		goto out;
 	}
+	/*
+	 * archive_read_new() does not check the entry it allocates for
+	 * archive_read_next_header(), which then dereferences NULL when
+	 * that allocation failed; with an entry of our own it is never used.
+	 */
 	w.a = archive_read_new();
-	if (w.a == NULL) {
+	w.ent = archive_entry_new();
+	if (w.a == NULL || w.ent == NULL) {
 		err = dw_fail(e, DW_ENOMEM, "zip: out of memory");
 		goto out;
 	}
-	if (archive_read_support_format_zip_seekable(w.a) != ARCHIVE_OK ||
-	    archive_read_open_memory(w.a, zb.data, zb.len) != ARCHIVE_OK)
-		err = dw_fail(e, DW_ESYNTAX, "zip: %s",
-		    archive_error_string(w.a) != NULL ?
-		    archive_error_string(w.a) : "cannot open archive");
-	else
+	src.p = (const unsigned char *)zb.data;
+	src.n = zb.len;
+	src.off = 0;
+	err = zip_open(&w, &src, e);
+	if (err == DW_OK)
 		err = walk(&w, e);
-	archive_read_free(w.a);
 out:
+	archive_read_free(w.a);
+	archive_entry_free(w.ent);
 	buf_fini(&zb);
 	buf_fini(&w.seen);
 	buf_fini(&w.mname);

@@ -58,15 +58,6 @@ tail_cols(struct buf *b)
 		(void)buf_printf(b, ", %s", texts[i].col);
 }
 
-static enum dw_err
-prep(struct store *st, const char *sql, sqlite3_stmt **s, struct dw_error *e)
-{
-	int rc = sqlite3_prepare_v2(store_sqlite_db(st), sql, -1, s, NULL);
-
-	return rc == SQLITE_OK ? DW_OK :
-	    store_sqlite_fail(st, rc, e, "preparing a failure report query");
-}
-
 static void
 bind_json(sqlite3_stmt *s, int i, json_t *j)
 {
@@ -121,10 +112,10 @@ sq_failure_put(struct store *st, const struct failure_report *r, bool *dup,
 	int rc;
 
 	*dup = false;
-	if ((err = store_sqlite_unit(st, &unit, e)) != DW_OK)
+	if ((err = store_sqlite_unit(st, &unit, NULL, e)) != DW_OK)
 		return err;
-	if ((err = prep(st, "SELECT 1 FROM failure_reports WHERE sha256 = ?",
-	    &s, e)) != DW_OK)
+	if ((err = store_sqlite_prep(st, "SELECT 1 FROM failure_reports "
+	    "WHERE sha256 = ?", &s, e)) != DW_OK)
 		return err;
 	sqlite3_bind_blob(s, 1, r->sha256, 32, SQLITE_STATIC);
 	rc = sqlite3_step(s);
@@ -144,7 +135,7 @@ sq_failure_put(struct store *st, const struct failure_report *r, bool *dup,
 		(void)buf_puts(&sql, ", ?");
 	err = buf_puts(&sql, ")");
 	if (err == DW_OK)
-		err = prep(st, sql.data, &s, e);
+		err = store_sqlite_prep(st, sql.data, &s, e);
 	buf_fini(&sql);
 	if (err != DW_OK)
 		return err;
@@ -245,7 +236,7 @@ sq_failures(struct store *st, const struct store_filter *f,
 	    "coalesce(arrival, received) < ?3 ORDER BY coalesce(arrival, "
 	    "received), id");
 	if (err == DW_OK)
-		err = prep(st, sql.data, &s, e);
+		err = store_sqlite_prep(st, sql.data, &s, e);
 	buf_fini(&sql);
 	if (err != DW_OK)
 		return err;
@@ -283,9 +274,9 @@ sq_failure_sample(struct store *st, int64_t id, struct buf *out,
 	enum dw_err err;
 	int rc;
 
-	if ((err = prep(st, "SELECT i.id, i.encoding FROM failure_reports f "
-	    "JOIN raw_inputs i ON i.id = f.input_id WHERE f.id = ?", &s, e)) !=
-	    DW_OK)
+	if ((err = store_sqlite_prep(st, "SELECT i.id, i.encoding FROM "
+	    "failure_reports f JOIN raw_inputs i ON i.id = f.input_id "
+	    "WHERE f.id = ?", &s, e)) != DW_OK)
 		return err;
 	sqlite3_bind_int64(s, 1, id);
 	rc = sqlite3_step(s);
@@ -304,8 +295,8 @@ sq_failure_sample(struct store *st, int64_t id, struct buf *out,
 		return dw_fail(e, DW_ENOTFOUND, "failure report %lld was "
 		    "stored without a sample (samples are kept only with "
 		    "--keep-samples)", (long long)id);
-	if ((err = prep(st, "SELECT data FROM raw_chunks WHERE input_id = ? "
-	    "ORDER BY seq", &s, e)) != DW_OK)
+	if ((err = store_sqlite_prep(st, "SELECT data FROM raw_chunks "
+	    "WHERE input_id = ? ORDER BY seq", &s, e)) != DW_OK)
 		return err;
 	sqlite3_bind_int64(s, 1, input);
 	while (err == DW_OK && (rc = sqlite3_step(s)) == SQLITE_ROW)

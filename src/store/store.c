@@ -155,6 +155,28 @@ store_mailbox_moved(struct store *st, const char *key, uint32_t uid,
 }
 
 enum dw_err
+store_check_put(struct store *st, const struct store_check *c,
+    const struct store_dns_record *recs, size_t n, store_change_cb cb,
+    void *ctx, struct dw_error *e)
+{
+	return st->ops->check_put(st, c, recs, n, cb, ctx, e);
+}
+
+enum dw_err
+store_dns_history(struct store *st, const char *domain, store_change_cb cb,
+    void *ctx, uint64_t *nruns, struct dw_error *e)
+{
+	return st->ops->dns_history(st, domain, cb, ctx, nruns, e);
+}
+
+enum dw_err
+store_events(struct store *st, const char *domain, int64_t after,
+    store_event_cb cb, void *ctx, struct dw_error *e)
+{
+	return st->ops->events(st, domain, after, cb, ctx, e);
+}
+
+enum dw_err
 store_summary(struct store *st, const struct store_filter *f,
     store_summary_cb cb, void *ctx, struct dw_error *e)
 {
@@ -174,4 +196,18 @@ store_export(struct store *st, const struct store_filter *f, store_row_cb cb,
     void *ctx, struct dw_error *e)
 {
 	return st->ops->export(st, f, cb, ctx, e);
+}
+
+enum dw_err
+store_tls_put(struct store *st, const struct tlsrpt_report *r,
+    const uint8_t sha256[32], bool *dup, struct dw_error *e)
+{
+	return st->ops->tls_put(st, r, sha256, dup, e);
+}
+
+enum dw_err
+store_tls_query(struct store *st, const struct store_filter *f,
+    enum store_tls_group g, store_tls_cb cb, void *ctx, struct dw_error *e)
+{
+	return st->ops->tls_query(st, f, g, cb, ctx, e);
 }

@@ -27,6 +27,7 @@
 #include "../base/buf.h"
 #include "../report/failure.h"
 #include "../report/report.h"
+#include "../report/tlsrpt.h"
 
 struct store;
 
@@ -157,6 +158,69 @@ enum dw_err store_mailbox_moves(struct store *st, const char *key,
 enum dw_err store_mailbox_moved(struct store *st, const char *key,
     uint32_t uid, struct dw_error *e);
 
+/* ---- posture history (dmarcward check) -------------------------------
+ *
+ * Each check of a domain is a run with its time and grade.  The record
+ * sets it saw are kept as changes: a row each time the value at a name
+ * differs from the one stored last (the records a run saw are, per name,
+ * the newest row at or before it).  A change of a kind with an event type
+ * whose event value differs too is also an event, in an append-only
+ * table that alerting and the audit log read.  Like the mailbox calls,
+ * these run outside units.
+ */
+struct store_check {
+	const char	*domain;
+	int64_t		 at;		/* UTC seconds of the check */
+	const char	*grade;		/* "A".."F" */
+	int		 score;
+	const char	*worst;		/* worst severity, "info".. */
+	const char	*findings;	/* finding ids, space-separated */
+};
+/* A record set a check saw.  value NULL: the name has no record.  A
+ * name that never had a record and has none now is not stored. */
+struct store_dns_record {
+	const char	*kind;		/* "dmarc", "spf", "dkim", ... */
+	const char	*name;
+	const char	*value;
+	const char	*event_type;	/* NULL: changes are no event */
+	const char	*event_value;
+};
+/* A change at a name.  old_value NULL with first set: the first check
+ * of the domain; without first: the name had no record. */
+struct store_dns_change {
+	const char	*domain, *kind, *name;
+	const char	*old_value, *new_value;
+	bool		 first;
+	int64_t		 at;
+	const char	*event_type;	/* set when it was an event too */
+};
+typedef enum dw_err (*store_change_cb)(void *ctx,
+    const struct store_dns_change *c);
+/*
+ * Stores a run and the record sets that changed, in one transaction; cb
+ * (may be NULL) sees each change stored.  Strings in a change are valid
+ * during the call only.
+ */
+enum dw_err store_check_put(struct store *st, const struct store_check *c,
+    const struct store_dns_record *recs, size_t n, store_change_cb cb,
+    void *ctx, struct dw_error *e);
+/* Every change stored for domain, oldest first; *nruns (may be NULL)
+ * gets the number of checks stored. */
+enum dw_err store_dns_history(struct store *st, const char *domain,
+    store_change_cb cb, void *ctx, uint64_t *nruns, struct dw_error *e);
+
+struct store_event {
+	int64_t		 id;		/* increasing: read on from the last */
+	int64_t		 at;
+	const char	*domain, *type, *name;
+	const char	*old_value, *new_value;	/* NULL: none */
+};
+typedef enum dw_err (*store_event_cb)(void *ctx,
+    const struct store_event *ev);
+/* Events with id > after (of domain, or all when NULL), oldest first. */
+enum dw_err store_events(struct store *st, const char *domain,
+    int64_t after, store_event_cb cb, void *ctx, struct dw_error *e);
+
 /* ---- queries ------------------------------------------------------- */
 
 /* Which reports a query covers: their date range overlaps [since, until). */
@@ -229,5 +293,50 @@ enum dw_err store_failures(struct store *st, const struct store_filter *f,
  */
 enum dw_err store_failure_sample(struct store *st, int64_t id,
     struct buf *out, struct dw_error *e);
+
+/* ---- SMTP TLS reports (RFC 8460) ----------------------------------- */
+
+/*
+ * Stores a whole TLS report inside the current unit: the report, its
+ * policies and their failure details, or nothing (a savepoint).  sha256
+ * is that of the JSON document.  When a report with the same
+ * (organization-name, report-id) or the same document hash is stored,
+ * *dup is set and nothing is written.  DW_EINVAL outside a unit.
+ */
+enum dw_err store_tls_put(struct store *st, const struct tlsrpt_report *r,
+    const uint8_t sha256[32], bool *dup, struct dw_error *e);
+
+/*
+ * What `dmarcward tls` shows.  The first four group the policies'
+ * summaries (session counts are per policy in RFC 8460); the last two
+ * group the failure details, which are all a report says per MX.
+ * f->domain filters on the policy domain.
+ */
+enum store_tls_group {
+	STORE_TLS_ALL,		/* one row: every report */
+	STORE_TLS_DOMAIN,	/* key: policy domain (NULL: none given) */
+	STORE_TLS_TYPE,		/* key: policy type */
+	STORE_TLS_DAY,		/* key: UTC day "YYYY-MM-DD" of the start */
+	STORE_TLS_MX,		/* key: receiving MX, sub: result type */
+	STORE_TLS_RESULT,	/* key: result type */
+};
+
+struct store_tls_row {
+	const char	*key;		/* NULL when the reports gave none */
+	const char	*sub;		/* STORE_TLS_MX only */
+	uint64_t	 reports;
+	uint64_t	 successful;	/* sessions; 0 for MX and RESULT */
+	uint64_t	 failed;	/* sessions */
+	uint64_t	 details;	/* failure details (MX, RESULT) */
+};
+/* Pointers in *r are valid during the call only. */
+typedef enum dw_err (*store_tls_cb)(void *ctx, const struct store_tls_row *r);
+/*
+ * Rows in display order: ALL one row; DOMAIN by sessions, most first;
+ * TYPE and DAY by key; MX by the MX's failed sessions, most first, then
+ * by result type; RESULT by failed sessions, most first.
+ */
+enum dw_err store_tls_query(struct store *st, const struct store_filter *f,
+    enum store_tls_group g, store_tls_cb cb, void *ctx, struct dw_error *e);
 
 #endif

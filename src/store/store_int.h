@@ -45,12 +45,24 @@ struct store_ops {
 	    store_move_cb, void *, struct dw_error *);
 	enum dw_err (*mailbox_moved)(struct store *, const char *, uint32_t,
 	    struct dw_error *);
+	enum dw_err (*check_put)(struct store *, const struct store_check *,
+	    const struct store_dns_record *, size_t, store_change_cb, void *,
+	    struct dw_error *);
+	enum dw_err (*dns_history)(struct store *, const char *,
+	    store_change_cb, void *, uint64_t *, struct dw_error *);
+	enum dw_err (*events)(struct store *, const char *, int64_t,
+	    store_event_cb, void *, struct dw_error *);
 	enum dw_err (*summary)(struct store *, const struct store_filter *,
 	    store_summary_cb, void *, struct dw_error *);
 	enum dw_err (*top_sources)(struct store *, const struct store_filter *,
 	    bool, unsigned, store_source_cb, void *, struct dw_error *);
 	enum dw_err (*export)(struct store *, const struct store_filter *,
 	    store_row_cb, void *, struct dw_error *);
+	/* SMTP TLS reports */
+	enum dw_err (*tls_put)(struct store *, const struct tlsrpt_report *,
+	    const uint8_t [32], bool *, struct dw_error *);
+	enum dw_err (*tls_query)(struct store *, const struct store_filter *,
+	    enum store_tls_group, store_tls_cb, void *, struct dw_error *);
 };
 
 struct store {

@@ -24,8 +24,8 @@ store_filter_init(struct store_filter *f)
 	f->until = INT64_MAX;
 }
 
-static enum dw_err
-prep(struct store *st, const char *sql, const struct store_filter *f,
+enum dw_err
+sq_prep(struct store *st, const char *sql, const struct store_filter *f,
     sqlite3_stmt **s, struct dw_error *e)
 {
 	sqlite3 *db = store_sqlite_db(st);
@@ -40,8 +40,8 @@ prep(struct store *st, const char *sql, const struct store_filter *f,
 	return DW_OK;
 }
 
-static enum dw_err
-finish(struct store *st, sqlite3_stmt *s, int rc, enum dw_err err,
+enum dw_err
+sq_finish(struct store *st, sqlite3_stmt *s, int rc, enum dw_err err,
     struct dw_error *e)
 {
 	sqlite3 *db = store_sqlite_db(st);
@@ -81,7 +81,7 @@ sq_summary(struct store *st, const struct store_filter *f,
 	enum dw_err err;
 	int rc;
 
-	if ((err = prep(st, sql, f, &s, e)) != DW_OK)
+	if ((err = sq_prep(st, sql, f, &s, e)) != DW_OK)
 		return err;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		sum.domain = (const char *)sqlite3_column_text(s, 0);
@@ -96,7 +96,7 @@ sq_summary(struct store *st, const struct store_filter *f,
 		if ((err = cb(ctx, &sum)) != DW_OK)
 			break;
 	}
-	return finish(st, s, rc, err, e);
+	return sq_finish(st, s, rc, err, e);
 }
 
 enum dw_err
@@ -116,7 +116,7 @@ sq_top_sources(struct store *st, const struct store_filter *f,
 	enum dw_err err;
 	int rc;
 
-	if ((err = prep(st, sql, f, &s, e)) != DW_OK)
+	if ((err = sq_prep(st, sql, f, &s, e)) != DW_OK)
 		return err;
 	sqlite3_bind_int(s, 4, failing);
 	sqlite3_bind_int(s, 5, (int)n);
@@ -127,7 +127,7 @@ sq_top_sources(struct store *st, const struct store_filter *f,
 		if ((err = cb(ctx, &src)) != DW_OK)
 			break;
 	}
-	return finish(st, s, rc, err, e);
+	return sq_finish(st, s, rc, err, e);
 }
 
 static const char *
@@ -254,7 +254,7 @@ sq_export(struct store *st, const struct store_filter *f,
 	enum dw_err err;
 	int rc;
 
-	if ((err = prep(st, sql, f, &s, e)) != DW_OK)
+	if ((err = sq_prep(st, sql, f, &s, e)) != DW_OK)
 		return err;
 	if (sqlite3_prepare_v2(store_sqlite_db(st), xsql, -1, &xs,
 	    NULL) != SQLITE_OK) {
@@ -285,5 +285,5 @@ sq_export(struct store *st, const struct store_filter *f,
 			break;
 	}
 	sqlite3_finalize(xs);
-	return finish(st, s, rc, err, e);
+	return sq_finish(st, s, rc, err, e);
 }

@@ -198,6 +198,25 @@ step_row(struct sq *st, sqlite3_stmt *s, bool *found, int64_t *val,
 	return DW_OK;
 }
 
+enum dw_err
+store_sqlite_exec(struct store *st, const char *sql, struct dw_error *e)
+{
+	return exec((struct sq *)st, sql, e);
+}
+
+void
+store_sqlite_bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	bind_text(s, i, v);
+}
+
+enum dw_err
+store_sqlite_step(struct store *st, sqlite3_stmt *s, struct dw_error *e,
+    const char *what)
+{
+	return step_done((struct sq *)st, s, e, what);
+}
+
 static int
 known_version(void)
 {
@@ -260,32 +279,47 @@ check_version(struct sq *st, bool ro, int64_t *have, struct dw_error *e)
 		return dw_fail(e, DW_ESTORE, "store schema version %lld is "
 		    "newer than this dmarcward knows (%d); upgrade dmarcward",
 		    (long long)*have, known_version());
-	if (ro && *have < known_version())
-		return dw_fail(e, DW_ESTORE, "store schema version %lld is "
-		    "older than this dmarcward (%d); run dmarcward ingest once "
-		    "to upgrade it", (long long)*have, known_version());
+	/* Every migration counts, not the highest: they may land apart. */
+	if ((err = query_int(st, "SELECT count(DISTINCT version) FROM "
+	    "schema_version", &n, e)) != DW_OK)
+		return err;
+	if (ro && n < (int64_t)store_nmigrations)
+		return dw_fail(e, DW_ESTORE, "the store lacks %lld of this "
+		    "dmarcward's %zu schema migrations; run dmarcward ingest "
+		    "once to upgrade it", (long long)store_nmigrations - n,
+		    store_nmigrations);
 	return DW_OK;
 }
 
-/* Applies every migration above version have, each in a transaction. */
+/*
+ * Applies every migration the store has not had, each in a transaction.
+ * Not only those above the highest applied: migrations numbered apart
+ * may reach a store in another order.
+ */
 static enum dw_err
 migrate(struct sq *st, int64_t have, struct dw_error *e)
 {
 	size_t i;
+	int64_t done;
 	enum dw_err err;
 	char sql[128];
 
+	(void)have;
 	err = exec(st, "CREATE TABLE IF NOT EXISTS schema_version "
 	    "(version INTEGER NOT NULL)", e);
 	for (i = 0; err == DW_OK && i < store_nmigrations; i++) {
-		if (store_migrations[i].version <= have)
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM "
+		    "schema_version WHERE version = %d",
+		    store_migrations[i].version);
+		if ((err = query_int(st, sql, &done, e)) != DW_OK)
+			return err;
+		if (done > 0)
 			continue;
 		if ((err = exec(st, "BEGIN IMMEDIATE", e)) != DW_OK)
 			return err;
 		/* Another process may have applied it meanwhile. */
-		err = query_int(st, "SELECT coalesce(max(version), 0) FROM "
-		    "schema_version", &have, e);
-		if (err == DW_OK && have >= store_migrations[i].version) {
+		err = query_int(st, sql, &done, e);
+		if (err == DW_OK && done > 0) {
 			err = exec(st, "COMMIT", e);
 			continue;
 		}
@@ -382,6 +416,16 @@ store_sqlite_fail(struct store *st, int rc, struct dw_error *e,
     const char *what)
 {
 	return sqlfail((struct sq *)st, rc, e, what);
+}
+
+enum dw_err
+store_sqlite_prep(struct store *st, const char *sql, sqlite3_stmt **s,
+    struct dw_error *e)
+{
+	int rc = sqlite3_prepare_v2(((struct sq *)st)->db, sql, -1, s, NULL);
+
+	return rc == SQLITE_OK ? DW_OK :
+	    sqlfail((struct sq *)st, rc, e, "preparing a query");
 }
 
 enum dw_err
@@ -603,18 +647,6 @@ sq_unit_evidence(struct store *base, enum store_evidence ev,
 	return DW_OK;
 }
 
-enum dw_err
-store_sqlite_unit(struct store *base, int64_t *id, struct dw_error *e)
-{
-	struct sq *st = (struct sq *)base;
-	enum dw_err err;
-
-	if ((err = unit_live(st, e)) != DW_OK)
-		return err;
-	*id = st->unit_id;
-	return DW_OK;
-}
-
 static enum dw_err
 sq_unit_end(struct store *base, bool commit, struct dw_error *e)
 {
@@ -688,23 +720,39 @@ errors_json(const struct agg_report *r)
 	return s;
 }
 
-static enum dw_err
-reporter_id(struct sq *st, const struct agg_report *r, int64_t *id,
-    struct dw_error *e)
+enum dw_err
+store_sqlite_reporter(struct store *base, const char *org,
+    const char *email, int64_t *id, struct dw_error *e)
 {
-	const char *mail = r->email != NULL ? r->email : "";
+	struct sq *st = (struct sq *)base;
+	const char *mail = email != NULL ? email : "";
 	enum dw_err err;
 	bool found;
 
-	bind_text(st->st[S_REPORTER_INS], 1, r->org_name);
+	bind_text(st->st[S_REPORTER_INS], 1, org);
 	bind_text(st->st[S_REPORTER_INS], 2, mail);
 	err = step_done(st, st->st[S_REPORTER_INS], e, "reporter");
 	if (err != DW_OK)
 		return err;
-	bind_text(st->st[S_REPORTER_GET], 1, r->org_name);
+	bind_text(st->st[S_REPORTER_GET], 1, org);
 	bind_text(st->st[S_REPORTER_GET], 2, mail);
 	return step_row(st, st->st[S_REPORTER_GET], &found, id, e,
 	    "reporter");
+}
+
+enum dw_err
+store_sqlite_unit(struct store *base, int64_t *id, const char **name,
+    struct dw_error *e)
+{
+	struct sq *st = (struct sq *)base;
+	enum dw_err err;
+
+	if ((err = unit_live(st, e)) != DW_OK)
+		return err;
+	*id = st->unit_id;
+	if (name != NULL)
+		*name = st->unit_name;
+	return DW_OK;
 }
 
 static enum dw_err
@@ -734,7 +782,8 @@ sq_report_begin(struct store *base, const struct agg_report *r, bool *dup,
 		return err;
 	if ((err = exec(st, "SAVEPOINT report", e)) != DW_OK)
 		return err;
-	if ((err = reporter_id(st, r, &rid, e)) != DW_OK)
+	if ((err = store_sqlite_reporter(base, r->org_name, r->email, &rid,
+	    e)) != DW_OK)
 		goto fail;
 	s = st->st[S_REPORT_INS];
 	errs = errors_json(r);
@@ -920,7 +969,12 @@ static const struct store_ops store_sqlite_ops = {
 	.mailbox_put = sq_mailbox_put,
 	.mailbox_moves = sq_mailbox_moves,
 	.mailbox_moved = sq_mailbox_moved,
+	.check_put = sq_check_put,
+	.dns_history = sq_dns_history,
+	.events = sq_events,
 	.summary = sq_summary,
 	.top_sources = sq_top_sources,
 	.export = sq_export,
+	.tls_put = sq_tls_put,
+	.tls_query = sq_tls_query,
 };

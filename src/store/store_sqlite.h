@@ -15,9 +15,12 @@ sqlite3 *store_sqlite_db(struct store *st);
 enum dw_err store_sqlite_fail(struct store *st, int rc, struct dw_error *e,
     const char *what);
 
-/* The id of the unit being stored, or an error when none is open. */
-enum dw_err store_sqlite_unit(struct store *st, int64_t *id,
+/* Prepares sql (finalized by the caller); runs sql; binds v or NULL. */
+enum dw_err store_sqlite_prep(struct store *st, const char *sql,
+    sqlite3_stmt **s, struct dw_error *e);
+enum dw_err store_sqlite_exec(struct store *st, const char *sql,
     struct dw_error *e);
+void store_sqlite_bind_text(sqlite3_stmt *s, int i, const char *v);
 
 /* Failure reports (sqlite_failure.c), as in store.h. */
 enum dw_err sq_failure_put(struct store *st, const struct failure_report *r,
@@ -38,6 +41,23 @@ enum dw_err sq_mailbox_moves(struct store *st, const char *key,
 enum dw_err sq_mailbox_moved(struct store *st, const char *key, uint32_t uid,
     struct dw_error *e);
 
+/* Posture history (sqlite_posture.c), as in store.h. */
+enum dw_err sq_check_put(struct store *st, const struct store_check *c,
+    const struct store_dns_record *recs, size_t n, store_change_cb cb,
+    void *ctx, struct dw_error *e);
+enum dw_err sq_dns_history(struct store *st, const char *domain,
+    store_change_cb cb, void *ctx, uint64_t *nruns, struct dw_error *e);
+enum dw_err sq_events(struct store *st, const char *domain, int64_t after,
+    store_event_cb cb, void *ctx, struct dw_error *e);
+/*
+ * Prepares sql with f bound as ?1 (domain, NULL for all), ?2 (since) and
+ * ?3 (until); sq_finish() checks how stepping ended (rc) and finalizes.
+ */
+enum dw_err sq_prep(struct store *st, const char *sql,
+    const struct store_filter *f, sqlite3_stmt **s, struct dw_error *e);
+enum dw_err sq_finish(struct store *st, sqlite3_stmt *s, int rc,
+    enum dw_err err, struct dw_error *e);
+
 /* Queries (store_query.c), as in store.h. */
 enum dw_err sq_summary(struct store *st, const struct store_filter *f,
     store_summary_cb cb, void *ctx, struct dw_error *e);
@@ -46,5 +66,26 @@ enum dw_err sq_top_sources(struct store *st, const struct store_filter *f,
     struct dw_error *e);
 enum dw_err sq_export(struct store *st, const struct store_filter *f,
     store_row_cb cb, void *ctx, struct dw_error *e);
+
+/*
+ * The unit being written: its raw_inputs id and, when name is not NULL,
+ * its name (valid until the unit ends).  An error outside a unit, or when
+ * an earlier error rolled it back (a write would then commit alone).
+ */
+enum dw_err store_sqlite_unit(struct store *st, int64_t *id,
+    const char **name, struct dw_error *e);
+/* Steps a write statement to its end, resets it and clears its bindings;
+ * what names it in the error. */
+enum dw_err store_sqlite_step(struct store *st, sqlite3_stmt *s,
+    struct dw_error *e, const char *what);
+/* The reporters row of (org, email), made when new. */
+enum dw_err store_sqlite_reporter(struct store *st, const char *org,
+    const char *email, int64_t *id, struct dw_error *e);
+
+/* SMTP TLS reports (sqlite_tls.c), as in store.h. */
+enum dw_err sq_tls_put(struct store *st, const struct tlsrpt_report *r,
+    const uint8_t sha256[32], bool *dup, struct dw_error *e);
+enum dw_err sq_tls_query(struct store *st, const struct store_filter *f,
+    enum store_tls_group g, store_tls_cb cb, void *ctx, struct dw_error *e);
 
 #endif

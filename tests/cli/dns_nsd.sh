@@ -1,75 +1,51 @@
 #!/bin/sh
 # dns_nsd.sh: the libunbound resolver against a real authoritative server.
-# Starts its own NSD on 127.0.0.1 (own config, pidfile and zones under $T,
-# any system instance is left alone), points dmarcward at it with
-# --resolver, and checks multi-string TXT, a truncated UDP answer retried
-# over TCP, NXDOMAIN vs NODATA vs timeout, and a CNAME chain.  Never
-# touches public DNS: libunbound forwards only to the test servers.
+# Starts its own NSD on 127.0.0.1 (own config, pidfile, control socket and
+# zones under $T, any system instance is left alone), points dmarcward at
+# it with --resolver, and checks multi-string TXT, a truncated UDP answer
+# retried over TCP (NSD's own counters say so), NXDOMAIN vs NODATA vs
+# timeout, CNAME chains, dns lookup of every type, and DNSSEC validation
+# with --trust-anchor on a zone signed here with a fresh key (ldnsutils).
+# Never touches public DNS: libunbound forwards only to the test servers.
 . tests/lib/tap.sh
 
-ZONES="$DW_TOP/tests/dns/nsd"
-NSD=$(command -v nsd || echo /usr/sbin/nsd)
-if [ ! -x "$NSD" ]; then
+. tests/lib/nsd.sh
+
+mkdir -p "$T/zones"
+cp "$DW_TOP/tests/dns/nsd/test.example.zone" \
+    "$DW_TOP/tests/dns/nsd/signed.example.zone" "$T/zones/"
+
+# signed.example: a fresh ECDSA key, NSEC; then the TXT of "tampered" is
+# changed under its signature so that it validates as bogus
+SIGNED=
+nsd_sign signed.example.zone signed.example &&
+    sed 's/^\(tampered\.signed\.example\.[^"]*"v=spf1 ip4:192\.0\.2\.\)12/\113/' \
+    "$T/zones/signed.example.zone.signed" > "$T/zones/signed.zone" &&
+    ! cmp -s "$T/zones/signed.example.zone.signed" \
+    "$T/zones/signed.zone" && SIGNED=yes
+
+if ! nsd_start test.example test.example.zone \
+    ${SIGNED:+signed.example signed.zone}; then
 	skip "nsd" "nsd is not installed (scripts/setup-deps)"
 	done_testing
 	exit 0
 fi
 
-PORT=$((53530 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 2000))
-mkdir -p "$T/zones"
-cp "$ZONES"/*.zone "$T/zones/"
-cat > "$T/nsd.conf" <<EOF
-server:
-	ip-address: 127.0.0.1@$PORT
-	port: $PORT
-	do-ip6: no
-	username: ""
-	chroot: ""
-	zonesdir: "$T/zones"
-	pidfile: "$T/nsd.pid"
-	database: ""
-	zonelistfile: "$T/zone.list"
-	xfrdfile: "$T/xfrd.state"
-	xfrdir: "$T"
-	logfile: "$T/nsd.log"
-	server-count: 1
-	rrl-ratelimit: 0
-	verbosity: 1
-remote-control:
-	control-enable: no
-zone:
-	name: test.example
-	zonefile: test.example.zone
-EOF
-
-NSDPID= SILENTPID=
-cleanup() {
-	[ -n "$NSDPID" ] && kill "$NSDPID" 2>/dev/null
-	[ -n "$SILENTPID" ] && kill "$SILENTPID" 2>/dev/null
-	wait 2>/dev/null
-	rm -rf "$T"
-}
-trap cleanup EXIT
-
-"$NSD" -d -c "$T/nsd.conf" > "$T/nsd.out" 2>&1 &
-NSDPID=$!
-
-R="127.0.0.1@$PORT"
 spf() {
 	DMARCWARD_DNS_TIMEOUT=3000 "$DW" --resolver "$R" spf "$@"
 }
+look() {
+	DMARCWARD_DNS_TIMEOUT=3000 "$DW" --resolver "$R" dns lookup "$@"
+}
+# NSD's counters (num.udp, num.tcp, num.truncated)
+nsdstat() {
+	"$NSDC" -c "$T/nsd.conf" stats_noreset 2> /dev/null |
+	    sed -n "s/^num\.$1=//p"
+}
 
 # wait until it answers (at most about 5 s)
-i=0
-while [ $i -lt 50 ]; do
-	out=$(spf eval --ip 192.0.2.9 --sender a@multi.test.example 2>&1)
-	case "$out" in *"result: pass"*) break ;; esac
-	kill -0 "$NSDPID" 2>/dev/null || break
-	sleep 0.1
-	i=$((i + 1))
-done
-if ! kill -0 "$NSDPID" 2>/dev/null; then
-	skip "nsd" "nsd did not start: $(tail -3 "$T/nsd.out" "$T/nsd.log" 2>/dev/null | tr '\n' ' ')"
+if ! nsd_up spf eval --ip 192.0.2.9 --sender a@multi.test.example; then
+	skip "nsd" "$NSD_WHY"
 	done_testing
 	exit 0
 fi
@@ -82,9 +58,18 @@ spf eval --ip 198.51.100.8 --sender a@multi.test.example > "$T/o" 2>&1
 contains "multi-string TXT: other hosts fail" "$T/o" "result: fail"
 
 # a TXT RRset of about 2,300 bytes: truncated over UDP, retried over TCP
+tc0=$(nsdstat truncated) tcp0=$(nsdstat tcp)
 spf eval --ip 192.0.2.200 --sender a@big.test.example > "$T/o" 2>&1
 contains "truncated answer retried over TCP (last string matches)" \
     "$T/o" "result: pass"
+tc1=$(nsdstat truncated) tcp1=$(nsdstat tcp)
+if [ -n "$tc0" ] && [ -n "$tc1" ]; then
+	[ "$tc1" -gt "$tc0" ] && [ "$tcp1" -gt "$tcp0" ]
+	_report $? "NSD truncated the UDP answer, then answered over TCP \
+(truncated $tc0 -> $tc1, tcp $tcp0 -> $tcp1)"
+else
+	skip "truncation seen by NSD" "nsd-control stats unavailable"
+fi
 spf lint big.test.example > "$T/o" 2>&1
 contains "lint reports the answer over 512 bytes" "$T/o" "answer-too-big"
 size=$(sed -n 's/.*the TXT answer is \([0-9]*\) bytes.*/\1/p' "$T/o")
@@ -106,23 +91,86 @@ contains "include of NXDOMAIN is permerror" "$T/o" "result: permerror"
 spf eval --ip 192.0.2.77 --sender a@c1.test.example --json > "$T/o" 2>&1
 contains "CNAME chain followed" "$T/o" '"result":"pass"'
 
+# dns lookup: every type, the outcomes, CNAME chains
+look TXT multi.test.example > "$T/o" 2>&1
+contains "lookup: multi-string TXT" "$T/o" \
+    '"v=spf1 ip4:192.0.2.0/24 ip4:198.51.100.7 -all" (2 strings joined'
+contains "lookup: TTL of the zone" "$T/o" "TTL 300"
+look TXT nx.test.example nodata.test.example > "$T/o" 2>&1
+contains "lookup: NXDOMAIN" "$T/o" "nx.test.example TXT: NXDOMAIN"
+contains "lookup: NODATA" "$T/o" "nodata.test.example TXT: NODATA"
+contains "lookup: negative TTL from the SOA" "$T/o" "negative TTL 60"
+look MX test.example > "$T/o" 2>&1
+contains "lookup: MX" "$T/o" "10 mx.test.example."
+look A mx.test.example > "$T/o" 2>&1
+contains "lookup: A" "$T/o" "192.0.2.25"
+look AAAA mx.test.example > "$T/o" 2>&1
+contains "lookup: AAAA" "$T/o" "2001:db8::25"
+look TLSA _25._tcp.mx.test.example > "$T/o" 2>&1
+contains "lookup: TLSA" "$T/o" \
+    "3 1 1 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+look --json TXT c1.test.example > "$T/o" 2>&1
+contains "lookup: CNAME chain of 2" "$T/o" \
+    '"canonical":"c3.test.example","cnames":2'
+look CNAME c1.test.example > "$T/o" 2>&1
+contains "lookup: the CNAME itself" "$T/o" "c2.test.example."
+look TXT l1.test.example > "$T/o" 2>&1
+contains "lookup: a CNAME chain over 8 is a temporary failure" "$T/o" \
+    "temporary failure: a CNAME chain longer than 8"
+look --json TXT big.test.example > "$T/o" 2>&1
+contains "lookup: the whole 122-string answer (over TCP)" "$T/o" \
+    '"strings":122'
+
+# DNSSEC: the zone signed above, its DS as the trust anchor
+if [ -n "$SIGNED" ]; then
+	sec() {
+		DMARCWARD_DNS_TIMEOUT=3000 "$DW" --resolver "$R" \
+		    --trust-anchor "$T/anchor.ds" "$@"
+	}
+	sec dns lookup TXT signed.example > "$T/o" 2>&1
+	contains "DNSSEC: a signed answer" "$T/o" \
+	    "signed.example TXT: answer, 1 record, TTL 300"
+	contains "DNSSEC: secure" "$T/o" "DNSSEC secure"
+	sec dns lookup TXT nx.signed.example > "$T/o" 2>&1
+	contains "DNSSEC: a proven NXDOMAIN" "$T/o" \
+	    "NXDOMAIN (no such name), negative TTL 60"
+	contains "DNSSEC: the NXDOMAIN is secure" "$T/o" "DNSSEC secure"
+	sec dns lookup --json TXT tampered.signed.example > "$T/o" 2>&1
+	contains "DNSSEC: bogus is a temporary failure, with the reason" \
+	    "$T/o" '"outcome":"tempfail","reason":"DNSSEC bogus:'
+	contains "DNSSEC: bogus status" "$T/o" '"dnssec":"bogus"'
+	sec dns lookup TXT multi.test.example > "$T/o" 2>&1
+	contains "DNSSEC: insecure outside the anchor" "$T/o" \
+	    "DNSSEC insecure"
+	sec spf eval --ip 192.0.2.10 --sender a@good.signed.example \
+	    --trace > "$T/o" 2>&1
+	contains "DNSSEC: spf eval through a signed include" "$T/o" \
+	    "result: pass"
+	contains "DNSSEC: the spf trace shows the status" "$T/o" \
+	    "TXT signed.example 1 record, DNSSEC secure"
+	sec spf lint good.signed.example > "$T/o" 2>&1
+	contains "DNSSEC: the lint tree shows the status" "$T/o" \
+	    "include:signed.example [0 own, 0 in branch, DNSSEC secure]"
+	sec spf eval --ip 192.0.2.12 --sender a@tampered.signed.example \
+	    > "$T/o" 2>&1
+	contains "DNSSEC: spf eval of a bogus record is temperror" "$T/o" \
+	    "result: temperror"
+	# the DS of another key: nothing in the zone validates
+	sed 's/ [0-9a-f]*$/ 0000000000000000000000000000000000000000000000000000000000000000/' \
+	    "$T/anchor.ds" > "$T/wrong.ds"
+	DMARCWARD_DNS_TIMEOUT=3000 "$DW" --resolver "$R" --trust-anchor \
+	    "$T/wrong.ds" dns lookup TXT signed.example > "$T/o" 2>&1
+	contains "DNSSEC: a wrong anchor makes the zone bogus" "$T/o" \
+	    "DNSSEC bogus"
+else
+	skip "DNSSEC" "ldns-keygen/ldns-signzone missing (ldnsutils, \
+scripts/setup-deps)"
+fi
+
 # timeout: a server that takes queries and never answers
-SPORT=$((PORT + 2000))
-if command -v python3 > /dev/null 2>&1; then
-	python3 -c '
-import socket, sys, time
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("127.0.0.1", int(sys.argv[1])))
-t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-t.bind(("127.0.0.1", int(sys.argv[1])))
-t.listen(16)
-time.sleep(60)
-' "$SPORT" &
-	SILENTPID=$!
-	sleep 0.3
+if silent_start; then
 	start=$(date +%s)
-	DMARCWARD_DNS_TIMEOUT=1000 "$DW" --resolver "127.0.0.1@$SPORT" \
+	DMARCWARD_DNS_TIMEOUT=1000 "$DW" --resolver "$SILENT_R" \
 	    spf eval --ip 192.0.2.9 --sender a@multi.test.example --json \
 	    > "$T/o" 2>&1
 	end=$(date +%s)
@@ -130,6 +178,10 @@ time.sleep(60)
 	    '"result":"temperror"'
 	[ $((end - start)) -le 4 ]
 	_report $? "timeout honoured (took $((end - start)) s)"
+	DMARCWARD_DNS_TIMEOUT=1000 "$DW" --resolver "$SILENT_R" \
+	    dns lookup TXT multi.test.example nx.test.example > "$T/o" 2>&1
+	contains "lookup: a timeout is a temporary failure" "$T/o" \
+	    "multi.test.example TXT: temporary failure: timeout after 1000 ms"
 else
 	skip "timeout is temperror" "python3 missing for the silent server"
 fi

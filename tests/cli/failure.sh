@@ -229,6 +229,31 @@ id=$(q $T/d.db "select f.id from failure_reports f join raw_inputs i on \
 ok "and the secret key opens it" cmp $T/d.eml $F/rfc822-headers.eml
 no_phi "no PHI in the daemon's store" $T/d.db
 
+# --- side by side with aggregate and SMTP TLS reports -------------------
+mkdir -p $T/mixed
+cp tests/reports/valid/minimal.xml tests/reports/tlsrpt/valid/full.json \
+    $F/forwarded.eml $T/mixed/
+"$DW" --db $T/mixed.db ingest --json $T/mixed > $T/out 2>&1
+is "three kinds in one run: exit status" "$?" 0
+is "each kind counted apart" "$(python3 -c 'import json, sys
+j = json.load(open(sys.argv[1]))
+print(j["inputs"], j["reports_new"], j["tls_reports_new"], j["failures_new"],
+      j["rejected"])' $T/out)" "3 1 1 1 0"
+is "each kind stored" "$(q $T/mixed.db 'select (select count(*) from
+    reports), (select count(*) from tls_reports), (select count(*) from
+    failure_reports)')" "1|1|1"
+is "only the failure report's unit withholds its bytes" "$(q $T/mixed.db \
+    "select count(*) from raw_inputs where encoding = 'withheld'")" 1
+"$DW" --db $T/mixed.db ingest $T/mixed > $T/out 2>&1
+contains "again: every input already stored" $T/out "3 already stored"
+contains "the summary names every kind" $T/out \
+    "failures: 0 new, 0 duplicate failure reports"
+"$DW" ingest --parse-only --json $T/mixed > $T/out 2>&1
+is "parse-only counts each kind too" "$(python3 -c 'import json, sys
+j = json.load(open(sys.argv[1]))
+print(j["reports_new"], j["tls_reports_new"], j["failures_new"])' $T/out)" \
+    "1 1 1"
+
 # --- the shared samples ------------------------------------------------------
 C=$DW_SHARED/corpus/parsedmarc/failure
 if [ -d "$C" ]; then

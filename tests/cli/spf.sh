@@ -66,4 +66,48 @@ contains "lint no record" "$T/o" "no-record"
 is "clean record exits 0" "$?" 0
 contains "lint json" "$T/o" '"domain":"a1.vendor.example","lookups":0,"limit":10'
 
+# sizes (ADVERSARIAL F8) and MX fan-out (F4)
+"$DW" --zone "$L" spf lint long.example split.example mx11.example \
+    > "$T/o"
+contains "lint: a string over 255 bytes" "$T/o" \
+    "string-too-long    long.example: a TXT string of 344 bytes"
+contains "lint: an answer over 512 bytes" "$T/o" \
+    "answer-too-big     split.example: the TXT answer is"
+contains "lint: more than 10 MX names" "$T/o" \
+    "mx-limit           mx11.example: mx: 11 MX names"
+"$DW" --zone "$L" spf eval --ip 192.0.2.250 --sender a@split.example \
+    > "$T/o"
+contains "a record of 1,785 bytes in 28 strings is read whole" "$T/o" \
+    "mechanism: ip4:192.0.2.250"
+"$DW" --zone "$L" spf eval --ip 192.0.2.99 --sender a@mx11.example \
+    > "$T/o"
+contains "11 MX names: permerror, with the reason" "$T/o" \
+    "problem: more than 10 MX names"
+fails "--zone with --resolver" 2 "$DW" --zone "$L" --resolver \
+    127.0.0.1@1 spf lint long.example
+
+# many domains at once: the same output in the same order as one by one
+printf '# a comment\nbig.example\n\n  open.example  # trailing\nbad..name\n%s\n' \
+    'two.example' > "$T/domains"
+"$DW" --zone "$L" spf lint --file "$T/domains" > "$T/all"
+is "lint --file exits 1 on errors" "$?" 1
+for d in big.example open.example bad..name two.example; do
+	"$DW" --zone "$L" spf lint "$d"
+done > "$T/one"
+ok "lint --file: same output, same order as one at a time" \
+    cmp "$T/all" "$T/one"
+"$DW" --zone "$L" spf lint --parallel 1 --file - < "$T/domains" > "$T/seq"
+ok "lint --parallel 1 from standard input: same output" \
+    cmp "$T/all" "$T/seq"
+contains "lint of a bad name" "$T/all" "bad..name: not a valid domain name"
+fails "lint --parallel 0" 2 "$DW" --zone "$L" spf lint --parallel 0 \
+    big.example
+fails "lint with both --file and domains" 2 "$DW" --zone "$L" spf lint \
+    --file "$T/domains" big.example
+fails "lint --file that does not exist" 2 "$DW" --zone "$L" spf lint \
+    --file "$T/none"
+"$DW" --zone "$Z" spf lint slow.example.org > "$T/o"
+contains "lint: a timeout says so" "$T/o" \
+    "TXT lookup: temporary DNS failure (timeout"
+
 done_testing

@@ -26,4 +26,22 @@ dwtest_shared(void)
 	return (s != NULL && *s != '\0') ? s : "../shared";
 }
 
+/*
+ * A scratch directory under $TMPDIR for one test, with path naming a
+ * store file in it: cmocka setup and teardown functions (the state is a
+ * struct dwtest_tmp); teardown removes the files and the directory.
+ */
+struct dwtest_tmp {
+	char	dir[1024];
+	char	path[1100];
+};
+int dwtest_tmp_setup(void **state);
+int dwtest_tmp_teardown(void **state);
+
+/*
+ * The first column of the first row of sql on the store file db, opened
+ * read-only beside the store under test, or -1 when there is no row.
+ */
+int64_t dwtest_sql_int(const char *db, const char *sql);
+
 #endif

@@ -13,6 +13,7 @@
  * The shared data is found through DW_SHARED; without it those tests skip.
  */
 #include "dwtest.h"
+#include "dwtest_file.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -26,24 +27,6 @@
 #include "report/agg_xml.h"
 
 #define FILE_MAX	((size_t)64 << 20)
-
-static bool
-slurp(const char *path, struct buf *b)
-{
-	char tmp[65536];
-	FILE *fp = fopen(path, "rb");
-	size_t n;
-	bool ok = true;
-
-	buf_init(b, FILE_MAX);
-	if (fp == NULL)
-		return false;
-	while ((n = fread(tmp, 1, sizeof(tmp), fp)) > 0)
-		if (buf_append(b, tmp, n) != DW_OK)
-			ok = false;
-	fclose(fp);
-	return ok;
-}
 
 struct lines {
 	struct buf	 out;
@@ -96,37 +79,6 @@ parse(const char *d, size_t n, size_t chunk, struct lines *l,
 	return err;
 }
 
-static bool
-has_suffix(const char *s, const char *suf)
-{
-	size_t a = strlen(s), b = strlen(suf);
-
-	return a >= b && strcmp(s + a - b, suf) == 0;
-}
-
-/* Calls fn for every DIR/NAME.xml. */
-static size_t
-each_xml(const char *dir, void (*fn)(const char *dir, const char *base))
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	char base[512];
-	size_t n = 0;
-
-	assert_non_null(d);
-	while ((de = readdir(d)) != NULL) {
-		if (!has_suffix(de->d_name, ".xml") ||
-		    strlen(de->d_name) >= sizeof(base))
-			continue;
-		snprintf(base, sizeof(base), "%.*s",
-		    (int)(strlen(de->d_name) - 4), de->d_name);
-		fn(dir, base);
-		n++;
-	}
-	closedir(d);
-	return n;
-}
-
 static void
 one_valid(const char *dir, const char *base)
 {
@@ -136,9 +88,9 @@ one_valid(const char *dir, const char *base)
 	struct dw_error e;
 
 	snprintf(path, sizeof(path), "%s/%s.xml", dir, base);
-	assert_true(slurp(path, &xml));
+	assert_true(dwtest_slurp(path, &xml));
 	snprintf(path, sizeof(path), "%s/%s.json", dir, base);
-	assert_true(slurp(path, &want));
+	assert_true(dwtest_slurp(path, &want));
 	if (parse(xml.data, xml.len, 0, &whole, &e) != DW_OK) {
 		print_error("%s: %s\n", base, e.msg);
 		fail();
@@ -160,7 +112,8 @@ static void
 test_valid(void **state)
 {
 	(void)state;
-	assert_true(each_xml("tests/reports/valid", one_valid) >= 9);
+	assert_true(dwtest_each("tests/reports/valid", ".xml", one_valid) >=
+	    9);
 }
 
 static void
@@ -173,9 +126,9 @@ one_corrupt(const char *dir, const char *base)
 	char *nl;
 
 	snprintf(path, sizeof(path), "%s/%s.xml", dir, base);
-	assert_true(slurp(path, &xml));
+	assert_true(dwtest_slurp(path, &xml));
 	snprintf(path, sizeof(path), "%s/%s.err", dir, base);
-	assert_true(slurp(path, &want));
+	assert_true(dwtest_slurp(path, &want));
 	if ((nl = strchr(want.data, '\n')) != NULL)
 		*nl = '\0';
 	if (parse(xml.data, xml.len, 0, &l, &e) == DW_OK ||
@@ -193,7 +146,8 @@ static void
 test_corrupt(void **state)
 {
 	(void)state;
-	assert_true(each_xml("tests/reports/corrupt", one_corrupt) >= 10);
+	assert_true(dwtest_each("tests/reports/corrupt", ".xml",
+	    one_corrupt) >= 10);
 }
 
 /* ---- known-answer: stalwart's expected JSON ---- */
@@ -406,7 +360,7 @@ test_known_answer(void **state)
 		snprintf(path, sizeof(path), "%s/conformance/dmarc/"
 		    "known-answer/stalwart-mail-auth/aggregate/%03d.xml",
 		    dwtest_shared(), i);
-		assert_true(slurp(path, &xml));
+		assert_true(dwtest_slurp(path, &xml));
 		memcpy(path + strlen(path) - 3, "json", 5);
 		k.exp = json_load_file(path, 0, &je);
 		assert_non_null(k.exp);
@@ -447,7 +401,7 @@ corpus_one(const char *path, const char *name)
 	char note[256];
 	size_t n = 0;
 
-	assert_true(slurp(path, &xml));
+	assert_true(dwtest_slurp(path, &xml));
 	if (parse(xml.data, xml.len, 0, &l, &e) == DW_OK) {
 		cor.parsed++;
 		n = l.nrec;
@@ -511,7 +465,7 @@ test_corpus(void **state)
 			continue;
 		}
 		while ((de = readdir(d)) != NULL) {
-			if (!has_suffix(de->d_name, ".xml"))
+			if (!dwtest_has_suffix(de->d_name, ".xml"))
 				continue;
 			snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
 			n = corpus_one(path, de->d_name);

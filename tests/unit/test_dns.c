@@ -1,12 +1,14 @@
 /* test_dns.c: names, TXT rdata, the zone-data resolver and the cache. */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "dwtest.h"
 
 #include "base/arena.h"
 #include "dns/dns.h"
 #include "dns/dns_fake.h"
+#include "dns/dns_wire.h"
 
 static const char zone[] =
     "zonedata:\n"
@@ -35,7 +37,9 @@ static const char zone[] =
     "  loop2.example:\n"
     "    - CNAME: loop1.example\n"
     "  1.2.0.192.in-addr.arpa:\n"
-    "    - PTR: host.example\n";
+    "    - PTR: host.example\n"
+    "  _25._tcp.host.example:\n"
+    "    - TLSA: [3, 1, 1, \"00ff\"]\n";
 
 static struct dns_resolver *
 load(void)
@@ -95,6 +99,47 @@ txt_rdata(void **state)
 }
 
 static void
+wire_rr(void **state)
+{
+	static const uint8_t mx[] = { 0, 10, 4, 'M', 'a', 'i', 'L', 2, 'e',
+	    'x', 0 };
+	static const uint8_t past_end[] = { 0, 10, 9, 'm', 'a', 'i', 'l' };
+	static const uint8_t no_root[] = { 4, 'm', 'a', 'i', 'l' };
+	static const uint8_t a5[] = { 192, 0, 2, 1, 9 };
+	static const uint8_t msg[] = {
+		0x12, 0x34, 0x81, 0x80, 0, 1, 0, 2, 0, 0, 0, 0,
+		2, 'c', '1', 2, 'e', 'x', 0, 0, 16, 0, 1,
+		0xc0, 12, 0, 5, 0, 1, 0, 0, 1, 44, 0, 5, 2, 'c', '2', 0xc0, 15,
+		0xc0, 35, 0, 16, 0, 1, 0, 0, 1, 44, 0, 2, 1, 'x',
+	};
+	uint8_t long_label[70] = { 0, 10, 64 };
+	struct arena *a = arena_new(1 << 20);
+	struct dns_rr rr;
+
+	(void)state;
+	assert_int_equal(dns_wire_rr(a, DNS_T_MX, mx, sizeof(mx), &rr),
+	    DW_OK);
+	assert_int_equal(rr.u.mx.pref, 10);
+	assert_string_equal(rr.u.mx.host, "mail.ex");
+	/* a label running past the rdata, a name without its root label,
+	 * a label over 63, an address of the wrong size: refused */
+	assert_int_equal(dns_wire_rr(a, DNS_T_MX, past_end, sizeof(past_end),
+	    &rr), DW_ESYNTAX);
+	assert_int_equal(dns_wire_rr(a, DNS_T_PTR, no_root, sizeof(no_root),
+	    &rr), DW_ESYNTAX);
+	assert_int_equal(dns_wire_rr(a, DNS_T_MX, long_label,
+	    sizeof(long_label), &rr), DW_ESYNTAX);
+	assert_int_equal(dns_wire_rr(a, DNS_T_A, a5, sizeof(a5), &rr),
+	    DW_ESYNTAX);
+	/* a CNAME then a TXT in the answer section; cut short, what was
+	 * seen so far */
+	assert_int_equal(dns_wire_count_cnames(msg, sizeof(msg)), 1);
+	assert_int_equal(dns_wire_count_cnames(msg, 30), 0);
+	assert_int_equal(dns_wire_count_cnames(msg, 3), 0);
+	arena_free(a);
+}
+
+static void
 fake_outcomes(void **state)
 {
 	struct dns_resolver *r = load();
@@ -127,6 +172,10 @@ fake_outcomes(void **state)
 	assert_int_equal(ans->n, 1);
 	assert_int_equal(dns_query(r, a, "half.example", DNS_T_TXT, &ans),
 	    DW_EDNS_TEMP);
+	/* a temporary failure says why */
+	assert_non_null(ans);
+	assert_non_null(ans->why);
+	assert_non_null(strstr(ans->why, "timeout"));
 	/* MX with a null MX, PTR */
 	assert_int_equal(dns_query(r, a, "host.example", DNS_T_MX, &ans),
 	    DW_OK);
@@ -144,6 +193,13 @@ fake_outcomes(void **state)
 	assert_string_equal(ans->canon, "host.example");
 	assert_int_equal(dns_query(r, a, "loop1.example", DNS_T_A, &ans),
 	    DW_EDNS_TEMP);
+	assert_non_null(strstr(ans->why, "CNAME chain"));
+	/* TLSA: rdata as on the wire */
+	assert_int_equal(dns_query(r, a, "_25._tcp.host.example", DNS_T_TLSA,
+	    &ans), DW_OK);
+	assert_int_equal(ans->n, 1);
+	assert_int_equal(ans->rr[0].u.raw.len, 5);
+	assert_memory_equal(ans->rr[0].u.raw.data, "\3\1\1\0\377", 5);
 	arena_free(a);
 	dns_free(r);
 }
@@ -240,6 +296,70 @@ cache_ttl(void **state)
 	dns_free(c);
 }
 
+struct hit_during {
+	struct dns_resolver	*c;
+	struct arena		*a;
+	const struct dns_answer	*ans;
+	enum dw_err		 err;
+	bool			 done;
+};
+
+static void
+hit_done(void *arg, enum dw_err err, const struct dns_answer *ans)
+{
+	struct hit_during *h = arg;
+
+	h->done = true;
+	h->err = err;
+	h->ans = ans;
+}
+
+/* A miss whose callback asks for a name the cache holds. */
+static void
+miss_done(void *arg, enum dw_err err, const struct dns_answer *ans)
+{
+	struct hit_during *h = arg;
+
+	(void)err;
+	(void)ans;
+	assert_int_equal(dns_submit(h->c, h->a, "host.example", DNS_T_A,
+	    hit_done, h), DW_OK);
+}
+
+/*
+ * A hit waits in the cache until dns_wait() delivers it; meanwhile other
+ * answers may fill the cache and flush it.  The hit must still deliver
+ * its own answer, not whatever took the flushed entry's place.
+ */
+static void
+cache_flush_before_delivery(void **state)
+{
+	struct dns_resolver *c = dns_cache_new(load(), 2, NULL, NULL);
+	struct arena *a = arena_new(1 << 20);
+	struct hit_during h = { 0 };
+	const struct dns_answer *ans;
+
+	(void)state;
+	h.c = c;
+	h.a = a;
+	assert_int_equal(dns_query(c, a, "host.example", DNS_T_A, &ans),
+	    DW_OK);
+	/* two misses: the first queues the hit, the second fills the
+	 * table (2 entries) and flushes it before the hit is delivered */
+	assert_int_equal(dns_submit(c, a, "c1.example", DNS_T_A, miss_done,
+	    &h), DW_OK);
+	assert_int_equal(dns_submit(c, a, "multi.example", DNS_T_TXT,
+	    hit_done, &(struct hit_during){ 0 }), DW_OK);
+	assert_int_equal(dns_wait(c), DW_OK);
+	assert_true(h.done);
+	assert_int_equal(h.err, DW_OK);
+	assert_string_equal(h.ans->qname, "host.example");
+	assert_int_equal(h.ans->type, DNS_T_A);
+	assert_int_equal(h.ans->rr[0].u.addr[3], 1);
+	arena_free(a);
+	dns_free(c);
+}
+
 static void
 bad_zone(void **state)
 {
@@ -247,6 +367,9 @@ bad_zone(void **state)
 		"zonedata:\n  a.example:\n    - A: not-an-address\n",
 		"zonedata:\n  a.example:\n    - WHAT: x\n",
 		"zonedata:\n  a.example:\n    - MX: 5\n",
+		"zonedata:\n  a.example:\n    - TLSA: [3, 1, 1, \"xyz\"]\n",
+		"zonedata:\n  a.example:\n    - TLSA: [3, 1, 256, \"00\"]\n",
+		"zonedata:\n  a.example:\n    - TLSA: [3, 1, \"00\"]\n",
 		"zonedata:\n  a.example: [\n",
 		"",
 	};
@@ -282,17 +405,74 @@ unbound_refuses_bad_upstream(void **state)
 	assert_null(r);
 }
 
+/* Writes text to a fresh file under /tmp; returns its name. */
+static void
+write_tmp(char *path, const char *text)
+{
+	FILE *fp;
+	int fd;
+
+	snprintf(path, 64, "%s", "/tmp/dwtest-ta.XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	fp = fdopen(fd, "w");
+	assert_non_null(fp);
+	fputs(text, fp);
+	fclose(fp);
+}
+
+static void
+unbound_trust_anchor(void **state)
+{
+	static const struct {
+		const char	*text, *want;
+	} bad[] = {
+		{ "", "no DS or DNSKEY record" },
+		{ "; only a comment DS\n", "no DS or DNSKEY record" },
+		{ "example. IN DS 1 13 2 not-hex\n", "parse error" },
+	};
+	struct dns_unbound_opts o = { .upstream = "127.0.0.1@1" };
+	struct dns_resolver *r;
+	struct dw_error e;
+	char path[64];
+	size_t i;
+
+	(void)state;
+	/* each is refused when the resolver is made, before any query,
+	 * never taken as "validate nothing" */
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		write_tmp(path, bad[i].text);
+		o.trust_anchor = path;
+		assert_int_equal(dns_unbound_new(&o, &r, &e), DW_EINVAL);
+		assert_null(r);
+		assert_non_null(strstr(e.msg, path));
+		if (strstr(e.msg, bad[i].want) == NULL)
+			fail_msg("anchor \"%s\": %s", bad[i].text, e.msg);
+		unlink(path);
+	}
+	write_tmp(path, "example. IN DS 31589 8 2 "
+	    "cde0d742d6998aa554a92d890f8184c698cfac8a26fa59875a990c03e576343c"
+	    "\n");
+	o.trust_anchor = path;
+	assert_int_equal(dns_unbound_new(&o, &r, &e), DW_OK);
+	dns_free(r);
+	unlink(path);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(names),
 		cmocka_unit_test(txt_rdata),
+		cmocka_unit_test(wire_rr),
 		cmocka_unit_test(fake_outcomes),
 		cmocka_unit_test(async_order),
 		cmocka_unit_test(cache_ttl),
+		cmocka_unit_test(cache_flush_before_delivery),
 		cmocka_unit_test(bad_zone),
 		cmocka_unit_test(unbound_refuses_bad_upstream),
+		cmocka_unit_test(unbound_trust_anchor),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "dwtest.h"
 
@@ -318,6 +319,279 @@ lint_counts(void **state)
 	dns_free(r);
 }
 
+/*
+ * A resolver in front of the zone data that answers in another order:
+ * last asked first (lifo) or first asked first, optionally slowly.
+ */
+#define WRAP_MAX	4096
+
+struct wrap_q {
+	struct arena	*a;
+	char		 name[DNS_NAME_MAX + 2];
+	enum dns_type	 type;
+	DNS_CB(cb);
+	void		*arg;
+};
+
+struct wrap {
+	struct dns_resolver	 r;
+	struct dns_resolver	*inner;
+	struct wrap_q		 q[WRAP_MAX];
+	size_t			 n;
+	bool			 lifo;
+	long			 sleep_ns;
+};
+
+static enum dw_err
+wrap_submit(struct dns_resolver *r, struct arena *a, const char *name,
+    enum dns_type type, DNS_CB(cb), void *arg)
+{
+	struct wrap *w = (struct wrap *)r;
+	struct wrap_q *q;
+
+	assert_true(w->n < WRAP_MAX);
+	q = &w->q[w->n++];
+	q->a = a;
+	snprintf(q->name, sizeof(q->name), "%s", name);
+	q->type = type;
+	q->cb = cb;
+	q->arg = arg;
+	return DW_OK;
+}
+
+static enum dw_err
+wrap_wait(struct dns_resolver *r)
+{
+	struct wrap *w = (struct wrap *)r;
+	const struct dns_answer *ans;
+	struct timespec ts = { 0, 0 };
+	struct wrap_q q;
+	enum dw_err err;
+
+	while (w->n > 0) {
+		if (w->lifo) {
+			q = w->q[--w->n];
+		} else {
+			q = w->q[0];
+			memmove(w->q, w->q + 1, --w->n * sizeof(w->q[0]));
+		}
+		ts.tv_nsec = w->sleep_ns;
+		if (w->sleep_ns > 0)
+			nanosleep(&ts, NULL);
+		err = dns_query(w->inner, q.a, q.name, q.type, &ans);
+		q.cb(q.arg, err, ans);
+	}
+	return DW_OK;
+}
+
+static size_t
+wrap_pending(const struct dns_resolver *r)
+{
+	return ((const struct wrap *)r)->n;
+}
+
+static void
+wrap_free(struct dns_resolver *r)
+{
+	(void)r;
+}
+
+static const struct dns_resolver_ops wrap_ops = {
+	"test order", wrap_submit, wrap_wait, wrap_wait, wrap_pending,
+	wrap_free,
+};
+
+static const char lint_zone[] =
+    "zonedata:\n"
+    "  big.example:\n"
+    "    - TXT: v=spf1 include:a.v.example include:b.v.example a:gone.example"
+    " mx:nomx.example ptr ip4:192.0.2.0/24 ip4:192.0.2.128/25 "
+    "redirect=r.example\n"
+    "  a.v.example:\n"
+    "    - TXT: v=spf1 include:a1.v.example include:a2.v.example "
+    "ip4:198.51.100.0/25 a -all\n"
+    "  a1.v.example:\n"
+    "    - TXT: v=spf1 ip4:198.51.100.0/24 ptr -all\n"
+    "  a2.v.example:\n"
+    "    - TXT: v=spf1 ip4:192.0.2.10 include:big.example -all\n"
+    "  b.v.example:\n"
+    "    - TXT: v=spf1 include:b1.v.example mx:nomx.example ?all\n"
+    "  b1.v.example:\n"
+    "    - TXT: v=spf1 ip6:2001:db8:1::/48 ip6:2001:db8:1::/48 -all\n"
+    "  r.example:\n"
+    "    - TXT: v=spf1 include:nx.example a:gone.example +all\n"
+    "  nomx.example:\n"
+    "    - A: 192.0.2.1\n";
+
+/* The whole result as text, to compare two runs. */
+static void
+render(const struct spf_lint_node *n, char *out, size_t sz)
+{
+	size_t i, o = strlen(out);
+
+	snprintf(out + o, sz - o, "[%s %s %s %u %u %u]", n->via ? n->via :
+	    "-", n->domain, n->status, n->own, n->lookups, n->voids);
+	for (i = 0; i < n->nkids; i++)
+		render(n->kids[i], out, sz);
+}
+
+static void
+lint_text(const struct spf_lint *l, char *out, size_t sz)
+{
+	size_t i, o;
+
+	snprintf(out, sz, "%u %u %s|", l->lookups, l->voids,
+	    l->all ? l->all : "-");
+	if (l->root != NULL)
+		render(l->root, out, sz);
+	for (i = 0; i < l->nfindings; i++) {
+		o = strlen(out);
+		snprintf(out + o, sz - o, "\n%s %s %s",
+		    l->findings[i].code, l->findings[i].domain,
+		    l->findings[i].msg);
+	}
+}
+
+static void
+lint_order(void **state)
+{
+	static const char *const doms[] = { "big.example", "a.v.example",
+	    "r.example", "nx.example" };
+	static char fifo[16384], lifo[16384];
+	struct dns_resolver *r = dns_fake_new();
+	struct arena *a = arena_new(16 << 20);
+	struct wrap *w = calloc(1, sizeof(*w));
+	struct spf_lint *l;
+	struct dw_error e;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(dns_fake_load_yaml(r, lint_zone,
+	    sizeof(lint_zone) - 1, &e), DW_OK);
+	w->r.ops = &wrap_ops;
+	w->inner = r;
+	for (i = 0; i < sizeof(doms) / sizeof(doms[0]); i++) {
+		w->lifo = false;
+		assert_int_equal(spf_lint(a, &w->r, doms[i], &l), DW_OK);
+		lint_text(l, fifo, sizeof(fifo));
+		w->lifo = true;
+		assert_int_equal(spf_lint(a, &w->r, doms[i], &l), DW_OK);
+		lint_text(l, lifo, sizeof(lifo));
+		/* the order answers arrive in changes nothing */
+		if (strcmp(fifo, lifo) != 0)
+			fail_msg("%s:\n%s\n---\n%s", doms[i], fifo, lifo);
+		arena_reset(a);
+	}
+	/* the loop back to the top through a2, the void lookups, the
+	 * redirect's +all as the domain's, duplicates and overlaps */
+	assert_int_equal(spf_lint(a, r, "big.example", &l), DW_OK);
+	lint_text(l, fifo, sizeof(fifo));
+	assert_non_null(strstr(fifo, "\nloop big.example include:big.example"));
+	assert_non_null(strstr(fifo, "\nduplicate-range b1.v.example"));
+	assert_non_null(strstr(fifo, "\npass-all r.example"));
+	assert_string_equal(l->all, "+all");
+	assert_int_equal(l->voids, 5);
+	free(w);
+	arena_free(a);
+	dns_free(r);
+}
+
+/* Builds a zone of n names under top, each record from fmt. */
+static void
+wide_zone(struct dns_resolver *r, const char *top, const char *rec)
+{
+	const char *s = rec;
+	size_t len = strlen(rec);
+
+	assert_int_equal(dns_fake_add_txt(r, top, DNS_T_TXT, &s, &len, 1),
+	    DW_OK);
+}
+
+static void
+lint_caps(void **state)
+{
+	struct dns_resolver *r = dns_fake_new();
+	struct arena *a = arena_new(64 << 20);
+	static char rec[8192];
+	char name[64];
+	struct spf_lint *l;
+	size_t i, j, o;
+
+	(void)state;
+	/* 20 includes of 20 includes each: 421 records, over the cap */
+	o = (size_t)snprintf(rec, sizeof(rec), "v=spf1");
+	for (i = 0; i < 20; i++)
+		o += (size_t)snprintf(rec + o, sizeof(rec) - o,
+		    " include:i%zu.wide.example", i);
+	wide_zone(r, "wide.example", rec);
+	for (i = 0; i < 20; i++) {
+		o = (size_t)snprintf(rec, sizeof(rec), "v=spf1");
+		for (j = 0; j < 20; j++)
+			o += (size_t)snprintf(rec + o, sizeof(rec) - o,
+			    " include:j%zu.i%zu.wide.example", j, i);
+		snprintf(name, sizeof(name), "i%zu.wide.example", i);
+		wide_zone(r, name, rec);
+	}
+	/* 300 a: terms: 600 queries, over the cap */
+	o = (size_t)snprintf(rec, sizeof(rec), "v=spf1");
+	for (i = 0; i < 300; i++)
+		o += (size_t)snprintf(rec + o, sizeof(rec) - o,
+		    " a:h%zu.many.example", i);
+	wide_zone(r, "many.example", rec);
+	/* 300 ptr terms: 300 findings, over the list's cap */
+	o = (size_t)snprintf(rec, sizeof(rec), "v=spf1");
+	for (i = 0; i < 300; i++)
+		o += (size_t)snprintf(rec + o, sizeof(rec) - o, " ptr");
+	wide_zone(r, "ptr.example", rec);
+
+	assert_int_equal(spf_lint(a, r, "wide.example", &l), DW_OK);
+	/* the limit comes first: it says how far the rest goes */
+	assert_string_equal(l->findings[0].code, "record-limit");
+	assert_true(r->nqueries < SPF_LINT_RECORDS_MAX + 4);
+	arena_reset(a);
+	r->nqueries = 0;
+	assert_int_equal(spf_lint(a, r, "many.example", &l), DW_OK);
+	assert_string_equal(l->findings[0].code, "query-limit");
+	assert_int_equal(r->nqueries, SPF_LINT_QUERIES_MAX);
+	arena_reset(a);
+	assert_int_equal(spf_lint(a, r, "ptr.example", &l), DW_OK);
+	assert_int_equal(l->nfindings, SPF_LINT_FINDINGS_MAX + 1);
+	assert_string_equal(l->findings[SPF_LINT_FINDINGS_MAX].code,
+	    "findings-limit");
+	arena_free(a);
+	dns_free(r);
+}
+
+/* RFC 7208 §4.6.4: past the time budget, temperror, no more lookups. */
+static void
+eval_budget(void **state)
+{
+	struct dns_resolver *r = dns_fake_new();
+	struct arena *a = arena_new(16 << 20);
+	struct wrap *w = calloc(1, sizeof(*w));
+	struct spf_query q = { 0 };
+	struct spf_outcome o;
+	struct dw_error e;
+
+	(void)state;
+	assert_int_equal(dns_fake_load_yaml(r, adv_zone, sizeof(adv_zone) - 1,
+	    &e), DW_OK);
+	w->r.ops = &wrap_ops;
+	w->inner = r;
+	w->sleep_ns = 20 * 1000 * 1000;	/* 20 ms per answer */
+	q.ip = "192.0.2.9";
+	q.sender = "a@ten.example";	/* 11 lookups */
+	q.budget_ms = 50;
+	assert_int_equal(spf_check_host(a, &w->r, &q, &o), DW_OK);
+	assert_int_equal(o.result, SPF_TEMPERROR);
+	assert_non_null(o.problem);
+	assert_non_null(strstr(o.problem, "time budget"));
+	assert_true(r->nqueries < 6);
+	free(w);
+	arena_free(a);
+	dns_free(r);
+}
+
 int
 main(void)
 {
@@ -328,6 +602,9 @@ main(void)
 		cmocka_unit_test(domain_fix),
 		cmocka_unit_test(adversarial),
 		cmocka_unit_test(lint_counts),
+		cmocka_unit_test(lint_order),
+		cmocka_unit_test(lint_caps),
+		cmocka_unit_test(eval_budget),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -32,52 +32,17 @@
 #define D0	((int64_t)1767225600)	/* 2026-01-01T00:00:00Z */
 #define D1	(D0 + DAY)
 
-struct tmp {
-	char	dir[1024];
-	char	path[1100];
-};
-
 static int
 setup(void **state)
 {
-	const char *t = getenv("TMPDIR");
-	struct tmp *d = calloc(1, sizeof(*d));
-
-	if (d == NULL)
-		return -1;
-	snprintf(d->dir, sizeof(d->dir), "%s/dwstoreXXXXXX",
-	    t != NULL && *t != '\0' ? t : "/tmp");
-	if (mkdtemp(d->dir) == NULL) {
-		free(d);
-		return -1;
-	}
-	snprintf(d->path, sizeof(d->path), "%s/store.db", d->dir);
-	*state = d;
-	return 0;
+	return dwtest_tmp_setup(state);
 }
 
 static int
 teardown(void **state)
 {
-	struct tmp *d = *state;
-	struct dirent *de;
-	char p[1400];
-	DIR *dir;
-
 	sqlite3_reset_auto_extension();
-	dir = opendir(d->dir);
-	while (dir != NULL && (de = readdir(dir)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(p, sizeof(p), "%s/%s", d->dir, de->d_name);
-		(void)unlink(p);
-	}
-	if (dir != NULL)
-		closedir(dir);
-	(void)rmdir(d->dir);
-	free(d);
-	return 0;
+	return dwtest_tmp_teardown(state);
 }
 
 /* ---- helpers -------------------------------------------------------- */
@@ -397,7 +362,7 @@ open_creates_schema_once(void **state)
 {
 	static const char *const tables[] = { "reporters", "raw_inputs",
 	    "raw_chunks", "reports", "records", "auth_results" };
-	struct tmp *d = *state;
+	struct dwtest_tmp *d = *state;
 	struct store *st;
 	struct dw_error e;
 	char sql[160], mode[16];
@@ -436,7 +401,7 @@ open_creates_schema_once(void **state)
 static void
 open_refuses_newer_schema(void **state)
 {
-	struct tmp *d = *state;
+	struct dwtest_tmp *d = *state;
 	struct store *st;
 	struct dw_error e;
 	char sql[96];
@@ -459,10 +424,44 @@ open_refuses_newer_schema(void **state)
 	    store_nmigrations + 1);
 }
 
+/*
+ * A store that has the highest migration but lacks an earlier one (they
+ * were numbered on separate lines of work) gets the missing one.
+ */
+static void
+open_applies_a_missing_earlier_migration(void **state)
+{
+	struct dwtest_tmp *d = *state;
+	const struct store_migration *m;
+	const char *p, *q;
+	char sql[256];
+	size_t n;
+
+	assert_true(store_nmigrations >= 2);
+	m = &store_migrations[store_nmigrations - 2];
+	store_close(open_rw(d->path));
+	/* Undo m by hand: drop what it created, forget its number. */
+	for (p = m->sql; (p = strstr(p, "CREATE TABLE ")) != NULL; p = q) {
+		p += 13;
+		q = p + strcspn(p, " (\n");
+		n = (size_t)(q - p);
+		snprintf(sql, sizeof(sql), "DROP TABLE %.*s", (int)n, p);
+		exec_sql(d->path, sql);
+	}
+	snprintf(sql, sizeof(sql), "DELETE FROM schema_version WHERE "
+	    "version = %d", m->version);
+	exec_sql(d->path, sql);
+	assert_int_equal(count_rows(d->path, "schema_version"),
+	    store_nmigrations - 1);
+	store_close(open_rw(d->path));
+	assert_int_equal(count_rows(d->path, "schema_version"),
+	    store_nmigrations);
+}
+
 static void
 open_refuses_what_is_not_a_store(void **state)
 {
-	struct tmp *d = *state;
+	struct dwtest_tmp *d = *state;
 	struct store *st;
 	struct dw_error e;
 	char text[8192], back[8192], mode[16];
@@ -511,7 +510,7 @@ open_refuses_what_is_not_a_store(void **state)
 static void
 open_ro_missing_and_read_only(void **state)
 {
-	struct tmp *d = *state;
+	struct dwtest_tmp *d = *state;
 	uint8_t sha[32];
 	struct store *st = (struct store *)d;
 	struct agg_report r;
@@ -557,7 +556,7 @@ unit_raw_round_trips(void **state)
 		{ "noise-2.5MiB", 2 * MIB + MIB / 2, MIB, true },
 		{ "noise-one-call", 2 * MIB + 3, 2 * MIB + 3, true },
 	};
-	struct tmp *d = *state;
+	struct dwtest_tmp *d = *state;
 	unsigned char *p[sizeof(c) / sizeof(c[0])];
 	struct store *st = open_rw(d->path);
 	struct dw_error e;
@@ -631,7 +630,7 @@ zip_of(const char *member, const void *p, size_t n, size_t *out_len)
 static void
 unit_raw_compressed_kept_as_is(void **state)
 {
-	struct tmp *d = *state;
+	struct dwtest_tmp *d = *state;
 	struct store *st = open_rw(d->path);
 	unsigned char *noise = gen(MIB + MIB / 2, true, 7);
 	unsigned char *xml = gen(200000, false, 8);
@@ -669,7 +668,7 @@ unit_rolled_back_leaves_nothing(void **state)
 {
 	static const char *const tables[] = { "raw_inputs", "raw_chunks",
 	    "reporters", "reports", "records", "auth_results" };
-	struct tmp *d = *state;
+	struct dwtest_tmp *d = *state;
 	struct store *st = open_rw(d->path);
 	unsigned char *p = gen(2 * MIB + 17, false, 3);
 	struct agg_auth au[3] = {
@@ -715,7 +714,7 @@ unit_rolled_back_leaves_nothing(void **state)
 static void
 unit_same_sha_is_dup(void **state)
 {
-	struct tmp *d = *state;
+	struct dwtest_tmp *d = *state;
 	struct store *st = open_rw(d->path);
 	static const char text[] = "<feedback>same bytes</feedback>";
 	struct dw_error e;
@@ -756,7 +755,7 @@ unit_same_sha_is_dup(void **state)
 static void
 report_same_key_is_dup(void **state)
 {
-	struct tmp *d = *state;
+	struct dwtest_tmp *d = *state;
 	struct store *st = open_rw(d->path);
 	struct agg_report r, r2;
 	struct agg_record c;
@@ -810,7 +809,7 @@ report_same_key_is_dup(void **state)
 static void
 report_discarded_alone(void **state)
 {
-	struct tmp *d = *state;
+	struct dwtest_tmp *d = *state;
 	struct store *st = open_rw(d->path);
 	struct agg_auth au[2] = {
 		{ AGG_AUTH_DKIM, "a.example", "s", NULL, "pass", NULL },
@@ -856,7 +855,7 @@ report_discarded_alone(void **state)
 static void
 report_totals_kept(void **state)
 {
-	struct tmp *d = *state;
+	struct dwtest_tmp *d = *state;
 	struct store *st = open_rw(d->path);
 	struct agg_report r, z;
 	struct agg_record c[3];
@@ -934,7 +933,7 @@ check_row(void *ctx, const struct store_row *row)
 static void
 record_keeps_every_auth_result(void **state)
 {
-	struct tmp *d = *state;
+	struct dwtest_tmp *d = *state;
 	struct store *st = open_rw(d->path);
 	struct agg_auth au[] = {
 		{ AGG_AUTH_DKIM, "example.org", "s1", NULL, "pass", NULL },
@@ -1015,7 +1014,7 @@ flush_child(const char *path)
 static void
 flush_commits_units(void **state)
 {
-	struct tmp *d = *state;
+	struct dwtest_tmp *d = *state;
 	struct store *st;
 	uint8_t sha[32];
 	struct raw r;
@@ -1112,7 +1111,7 @@ many_records(struct store *st, size_t n, struct dw_error *e)
 static void
 disk_full_is_efull_and_consistent(void **state)
 {
-	struct tmp *d = *state;
+	struct dwtest_tmp *d = *state;
 	unsigned char *noise = gen(2 * MIB, true, 11);
 	struct agg_record c;
 	struct store *st;
@@ -1275,7 +1274,7 @@ query_summary(void **state)
 	static const uint64_t a2[7] = { 21, 0, 0, 0, 21, 0, 0 };
 	static const uint64_t a1[7] = { 22, 17, 17, 10, 10, 7, 5 };
 	static const uint64_t zero[7];
-	struct tmp *d = *state;
+	struct dwtest_tmp *d = *state;
 	struct store *st;
 	struct dw_error e;
 	struct sums x;
@@ -1355,7 +1354,7 @@ assert_srcs(struct store *st, const char *dom, int64_t since, bool failing,
 static void
 query_top_sources(void **state)
 {
-	struct tmp *d = *state;
+	struct dwtest_tmp *d = *state;
 	struct store *st;
 	struct dw_error e;
 
@@ -1430,7 +1429,7 @@ assert_export(struct store *st, const char *dom, int64_t since,
 static void
 query_export(void **state)
 {
-	struct tmp *d = *state;
+	struct dwtest_tmp *d = *state;
 	struct store_filter f;
 	struct store *st;
 	struct dw_error e;
@@ -1514,6 +1513,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		T(open_creates_schema_once),
 		T(open_refuses_newer_schema),
+		T(open_applies_a_missing_earlier_migration),
 		T(open_refuses_what_is_not_a_store),
 		T(open_ro_missing_and_read_only),
 		T(unit_raw_round_trips),

@@ -25,8 +25,8 @@
 #define FILE_MAX	((size_t)16 << 20)
 
 struct fx {
-	char		 dir[256];
-	char		 db[300];
+	struct dwtest_tmp *tmp;		/* the scratch directory */
+	const char	*db;		/* the store file in it */
 	struct store	*st;
 	struct arena	*a;
 };
@@ -36,13 +36,10 @@ setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
 	struct dw_error e;
-	const char *t = getenv("TMPDIR");
 
-	snprintf(f->dir, sizeof(f->dir), "%s/dwfail.XXXXXX",
-	    t != NULL ? t : "/tmp");
-	if (mkdtemp(f->dir) == NULL)
+	if (f == NULL || dwtest_tmp_setup((void **)&f->tmp) != 0)
 		return -1;
-	snprintf(f->db, sizeof(f->db), "%s/s.db", f->dir);
+	f->db = f->tmp->path;
 	if (store_open(f->db, &f->st, &e) != DW_OK)
 		return -1;
 	f->a = arena_new(64 << 20);
@@ -54,17 +51,10 @@ static int
 teardown(void **state)
 {
 	struct fx *f = *state;
-	char p[400];
 
 	store_close(f->st);
 	arena_free(f->a);
-	snprintf(p, sizeof(p), "%s/s.db", f->dir);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s/s.db-wal", f->dir);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s/s.db-shm", f->dir);
-	unlink(p);
-	rmdir(f->dir);
+	dwtest_tmp_teardown((void **)&f->tmp);
 	free(f);
 	return 0;
 }
@@ -146,19 +136,7 @@ query(struct fx *f, const char *domain, int64_t since, int64_t until,
 static int64_t
 q_int(struct fx *f, const char *sql)
 {
-	sqlite3 *db;
-	sqlite3_stmt *s;
-	int64_t v = -1;
-
-	assert_int_equal(sqlite3_open_v2(f->db, &db, SQLITE_OPEN_READONLY,
-	    NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL),
-	    SQLITE_OK);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		v = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	sqlite3_close(db);
-	return v;
+	return dwtest_sql_int(f->db, sql);
 }
 
 static void
