@@ -14,26 +14,9 @@ from_zone(const char *path)
 	struct dns_resolver *r;
 	struct dw_error e = { DW_OK, "" };
 	struct buf b;
-	char chunk[8192];
-	size_t n;
-	FILE *fp;
 
-	fp = fopen(path, "rb");
-	if (fp == NULL) {
-		log_warnx("--zone %s: cannot open", path);
+	if (!cli_read_file(path, CLI_ZONE_MAX, "--zone", &b))
 		return NULL;
-	}
-	buf_init(&b, CLI_ZONE_MAX);
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
-		if (buf_append(&b, chunk, n) != DW_OK) {
-			log_warnx("--zone %s: larger than %zu bytes", path,
-			    CLI_ZONE_MAX);
-			fclose(fp);
-			buf_fini(&b);
-			return NULL;
-		}
-	}
-	fclose(fp);
 	r = dns_fake_new();
 	if (r != NULL && dns_fake_load_yaml(r, buf_str(&b), b.len, &e) !=
 	    DW_OK) {

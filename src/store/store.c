@@ -183,3 +183,46 @@ store_tls_query(struct store *st, const struct store_filter *f,
 {
 	return st->ops->tls_query(st, f, g, cb, ctx, e);
 }
+
+/* ---- sources (migration 0005) ---- */
+
+enum dw_err
+store_enrich_todo(struct store *st, int64_t now, bool all, store_ip_cb cb,
+    void *ctx, int64_t *upto, struct dw_error *e)
+{
+	return st->ops->enrich_todo(st, now, all, cb, ctx, upto, e);
+}
+
+enum dw_err
+store_enrich_done(struct store *st, int64_t upto, struct dw_error *e)
+{
+	return st->ops->enrich_done(st, upto, e);
+}
+
+enum dw_err
+store_ip_info_put(struct store *st, const struct store_ip_info *v, size_t n,
+    struct dw_error *e)
+{
+	return st->ops->ip_info_put(st, v, n, e);
+}
+
+enum dw_err
+store_ip_info_get(struct store *st, const char *ip, store_ip_info_cb cb,
+    void *ctx, struct dw_error *e)
+{
+	return st->ops->ip_info_get(st, ip, cb, ctx, e);
+}
+
+enum dw_err
+store_spf_nets_list(struct store *st, store_spf_nets_cb cb, void *ctx,
+    struct dw_error *e)
+{
+	return st->ops->spf_nets_list(st, cb, ctx, e);
+}
+
+enum dw_err
+store_spf_nets_put(struct store *st, const struct store_spf_nets *v,
+    struct dw_error *e)
+{
+	return st->ops->spf_nets_put(st, v, e);
+}

@@ -287,4 +287,63 @@ typedef enum dw_err (*store_tls_cb)(void *ctx, const struct store_tls_row *r);
 enum dw_err store_tls_query(struct store *st, const struct store_filter *f,
     enum store_tls_group g, store_tls_cb cb, void *ctx, struct dw_error *e);
 
+/* ---- sources: enrichment (migration 0005) -------------------------- */
+
+/* What enrichment learned of one source address (sources/enrich.h). */
+struct store_ip_info {
+	const char	*ip;
+	const char	*status;	/* ok, noptr, temp, badip */
+	const char	*ptr;		/* confirmed PTR name, or NULL */
+	const char	*ptr_any;	/* first PTR name, or NULL */
+	const char	*base;		/* base domain of ptr, or NULL */
+	const char	*spf_services;	/* catalog keys, or NULL */
+	uint32_t	 asn;		/* 0: unknown */
+	const char	*as_org;	/* NULL: unknown */
+	const char	*country;
+	int64_t		 resolved;	/* UTC seconds */
+	int64_t		 expires;
+};
+
+typedef enum dw_err (*store_ip_cb)(void *ctx, const char *ip);
+/*
+ * The source addresses to look up at time now: those of records stored
+ * since the last store_enrich_done() that have no entry yet, and those
+ * whose entry expired; with all, every address of every record.  *upto
+ * gets the last record id covered, for store_enrich_done().
+ */
+enum dw_err store_enrich_todo(struct store *st, int64_t now, bool all,
+    store_ip_cb cb, void *ctx, int64_t *upto, struct dw_error *e);
+/* Records up to upto have had their addresses looked up. */
+enum dw_err store_enrich_done(struct store *st, int64_t upto,
+    struct dw_error *e);
+/*
+ * Keeps v[0..n) in one transaction, replacing older entries; an entry
+ * with status temp only moves the expiry of an older one.  When what
+ * classification reads of an address (confirmed PTR, base domain, SPF
+ * services, AS number) changed and the address already counts in the
+ * rollups, the days it counts on are marked for recomputation.
+ */
+enum dw_err store_ip_info_put(struct store *st,
+    const struct store_ip_info *v, size_t n, struct dw_error *e);
+typedef enum dw_err (*store_ip_info_cb)(void *ctx,
+    const struct store_ip_info *v);
+/* Calls cb with the entry of ip; not at all when there is none. */
+enum dw_err store_ip_info_get(struct store *st, const char *ip,
+    store_ip_info_cb cb, void *ctx, struct dw_error *e);
+
+/* The networks of one SPF include (sources/spfnets.h). */
+struct store_spf_nets {
+	const char	*include;
+	const char	*nets;
+	const char	*partial;	/* NULL when complete */
+	int64_t		 resolved;
+	int64_t		 expires;
+};
+typedef enum dw_err (*store_spf_nets_cb)(void *ctx,
+    const struct store_spf_nets *v);
+enum dw_err store_spf_nets_list(struct store *st, store_spf_nets_cb cb,
+    void *ctx, struct dw_error *e);
+enum dw_err store_spf_nets_put(struct store *st,
+    const struct store_spf_nets *v, struct dw_error *e);
+
 #endif

@@ -55,6 +55,19 @@ struct store_ops {
 	    const uint8_t [32], bool *, struct dw_error *);
 	enum dw_err (*tls_query)(struct store *, const struct store_filter *,
 	    enum store_tls_group, store_tls_cb, void *, struct dw_error *);
+	/* sources (migration 0005) */
+	enum dw_err (*enrich_todo)(struct store *, int64_t, bool, store_ip_cb,
+	    void *, int64_t *, struct dw_error *);
+	enum dw_err (*enrich_done)(struct store *, int64_t,
+	    struct dw_error *);
+	enum dw_err (*ip_info_put)(struct store *,
+	    const struct store_ip_info *, size_t, struct dw_error *);
+	enum dw_err (*ip_info_get)(struct store *, const char *,
+	    store_ip_info_cb, void *, struct dw_error *);
+	enum dw_err (*spf_nets_list)(struct store *, store_spf_nets_cb,
+	    void *, struct dw_error *);
+	enum dw_err (*spf_nets_put)(struct store *,
+	    const struct store_spf_nets *, struct dw_error *);
 };
 
 struct store {

@@ -937,4 +937,10 @@ static const struct store_ops store_sqlite_ops = {
 	.export = sq_export,
 	.tls_put = sq_tls_put,
 	.tls_query = sq_tls_query,
+	.enrich_todo = sq_enrich_todo,
+	.enrich_done = sq_enrich_done,
+	.ip_info_put = sq_ip_info_put,
+	.ip_info_get = sq_ip_info_get,
+	.spf_nets_list = sq_spf_nets_list,
+	.spf_nets_put = sq_spf_nets_put,
 };

@@ -1,0 +1,92 @@
+/* cli_enrich.c: enrichment for the enrich and ingest commands. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/log.h"
+#include "cli_dns.h"
+#include "cli_enrich.h"
+#include "cli_sources.h"
+
+void
+cli_enrich_init(struct cli_enrich *ce)
+{
+	memset(ce, 0, sizeof(*ce));
+}
+
+void
+cli_enrich_fini(struct cli_enrich *ce)
+{
+	if (ce->own_store)
+		store_close(ce->st);
+	dns_free(ce->r);
+	catalog_free(ce->cat);
+	orgdomain_free(ce->od);
+	geoip_free(ce->geo);
+	memset(ce, 0, sizeof(*ce));
+}
+
+bool
+cli_enrich_geoip(struct cli_enrich *ce, const char *path)
+{
+	struct dw_error e;
+
+	if (ce->geo == NULL && (ce->geo = geoip_new()) == NULL) {
+		log_warnx("out of memory");
+		return false;
+	}
+	if (geoip_open(ce->geo, path, &e) != DW_OK) {
+		log_warnx("--geoip: %s", e.msg);
+		return false;
+	}
+	return true;
+}
+
+bool
+cli_enrich_open(struct cli_enrich *ce, const struct cli *c, struct store *st)
+{
+	struct dw_error e;
+
+	if (st != NULL)
+		ce->st = st;
+	else if (store_open(c->db_path, &ce->st, &e) != DW_OK) {
+		log_warnx("%s: %s", c->db_path, e.msg);
+		return false;
+	} else
+		ce->own_store = true;
+	if (ce->cat == NULL && (ce->cat = cli_catalog(c)) == NULL)
+		return false;
+	if (ce->od == NULL && (ce->od = cli_orgdomain()) == NULL)
+		return false;
+	if (ce->r == NULL && (ce->r = cli_dns_resolver(c)) == NULL)
+		return false;
+	return true;
+}
+
+bool
+cli_enrich_run(struct cli_enrich *ce, bool all,
+    void (*progress)(void *, size_t, size_t), struct refresh_stats *s)
+{
+	struct refresh_opts o;
+	struct dw_error e;
+	enum dw_err err;
+
+	memset(&o, 0, sizeof(o));
+	o.st = ce->st;
+	o.r = ce->r;
+	o.cat = ce->cat;
+	o.od = ce->od;
+	o.geo = ce->geo;
+	o.now = (int64_t)time(NULL);
+	o.all = all;
+	o.progress = progress;
+	dw_error_clear(&e);
+	err = refresh_enrich(&o, s, &e);
+	if (progress != NULL)
+		fputs("\r\033[K", stderr);
+	if (err != DW_OK) {
+		log_warnx("enrich: %s", e.msg);
+		return false;
+	}
+	return true;
+}
