@@ -8,7 +8,7 @@
 #include "classify.h"
 
 static const char *const shape_names[CLS_NSHAPES] = {
-	"pass", "forwarded", "forwarded-dkim", "fail",
+	"pass", "forwarded", "forwarded-dkim", "fail", "fail-auth",
 };
 
 /* Override reasons (RFC 9990 PolicyOverrideType) that mean forwarding. */
@@ -208,8 +208,10 @@ cls_classify(const struct cls_ctx *cx, const struct cls_record *r,
 		v->shape = CLS_PASS;
 	else if (fwd_reason(r->reasons))
 		v->shape = CLS_FWD_REASON;
-	else if (third_party_dkim(cx, r, from, v))
+	else if (!v->spf_pass && third_party_dkim(cx, r, from, v))
 		v->shape = CLS_FWD_DKIM;
+	else if (v->spf_pass || v->dkim_pass)
+		v->shape = CLS_FAIL_AUTH;
 	else
 		v->shape = CLS_FAIL;
 }

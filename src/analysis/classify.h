@@ -26,11 +26,14 @@
  *   FWD_REASON  fails, and the receiver gave an override reason of
  *               forwarding: forwarded, mailing_list, trusted_forwarder,
  *               local_policy;
- *   FWD_DKIM    fails, and a DKIM signature of a third party passes
- *               (another organizational domain than the From domain's,
- *               and not the named service's own): a mailing list or a
- *               forwarder re-signed the message;
- *   FAIL        fails otherwise.
+ *   FWD_DKIM    fails, SPF does not pass at all, and a DKIM signature of
+ *               a third party passes (another organizational domain
+ *               than the From domain's, and not the named service's
+ *               own): a forwarder kept a signature SPF cannot see, or a
+ *               mailing list re-signed the message;
+ *   FAIL_AUTH   fails, but SPF or DKIM passes for another domain: the
+ *               sender authenticates as itself, not as the From domain;
+ *   FAIL        fails, and nothing passes at all.
  * Whether a FAIL is a misconfigured approved service, an unapproved
  * service or spoofing depends on the inventory, which changes over time,
  * so it is decided when figures are read (analysis.h), not here.
@@ -51,13 +54,14 @@
 
 #define CLS_SERVICE_MAX	(DNS_NAME_MAX + 8)	/* "ptr:" + a name */
 
-enum cls_shape {
+enum cls_shape {		/* stored in the rollups: never renumber */
 	CLS_PASS = 0,
 	CLS_FWD_REASON = 1,
 	CLS_FWD_DKIM = 2,
 	CLS_FAIL = 3,
+	CLS_FAIL_AUTH = 4,
 };
-#define CLS_NSHAPES 4
+#define CLS_NSHAPES 5
 
 const char *cls_shape_name(enum cls_shape s);
 

@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include "base/log.h"
+#include "cli_analysis.h"
 #include "cli_dns.h"
 #include "cli_enrich.h"
 #include "cli_sources.h"
@@ -43,7 +44,8 @@ cli_enrich_geoip(struct cli_enrich *ce, const char *path)
 }
 
 bool
-cli_enrich_open(struct cli_enrich *ce, const struct cli *c, struct store *st)
+cli_enrich_open(struct cli_enrich *ce, const struct cli *c, struct store *st,
+    bool offline)
 {
 	struct dw_error e;
 
@@ -58,14 +60,15 @@ cli_enrich_open(struct cli_enrich *ce, const struct cli *c, struct store *st)
 		return false;
 	if (ce->od == NULL && (ce->od = cli_orgdomain()) == NULL)
 		return false;
-	if (ce->r == NULL && (ce->r = cli_dns_resolver(c)) == NULL)
+	if (!offline && ce->r == NULL && (ce->r = cli_dns_resolver(c)) == NULL)
 		return false;
 	return true;
 }
 
 bool
-cli_enrich_run(struct cli_enrich *ce, bool all,
-    void (*progress)(void *, size_t, size_t), struct refresh_stats *s)
+cli_enrich_run(struct cli_enrich *ce, bool all, bool offline,
+    void (*progress)(void *, size_t, size_t), struct refresh_stats *s,
+    struct rollup_stats *rs)
 {
 	struct refresh_opts o;
 	struct dw_error e;
@@ -81,12 +84,13 @@ cli_enrich_run(struct cli_enrich *ce, bool all,
 	o.all = all;
 	o.progress = progress;
 	dw_error_clear(&e);
-	err = refresh_enrich(&o, s, &e);
+	memset(s, 0, sizeof(*s));
+	err = offline ? DW_OK : refresh_enrich(&o, s, &e);
 	if (progress != NULL)
 		fputs("\r\033[K", stderr);
 	if (err != DW_OK) {
 		log_warnx("enrich: %s", e.msg);
 		return false;
 	}
-	return true;
+	return cli_rollups(ce->st, ce->cat, ce->od, rs);
 }

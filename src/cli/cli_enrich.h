@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 
+#include "analysis/rollup.h"
 #include "cli.h"
 #include "sources/refresh.h"
 
@@ -24,10 +25,13 @@ void cli_enrich_init(struct cli_enrich *ce);
 void cli_enrich_fini(struct cli_enrich *ce);
 /* --geoip FILE: opens the database now, so a bad path fails early. */
 bool cli_enrich_geoip(struct cli_enrich *ce, const char *path);
-/* Builds what is missing; st, when not NULL, is borrowed. */
+/* Builds what is missing (no resolver when offline); st, when not NULL,
+ * is borrowed. */
 bool cli_enrich_open(struct cli_enrich *ce, const struct cli *c,
-    struct store *st);
-bool cli_enrich_run(struct cli_enrich *ce, bool all,
-    void (*progress)(void *, size_t, size_t), struct refresh_stats *s);
+    struct store *st, bool offline);
+/* Enriches (unless offline), then brings the rollups up to date. */
+bool cli_enrich_run(struct cli_enrich *ce, bool all, bool offline,
+    void (*progress)(void *, size_t, size_t), struct refresh_stats *s,
+    struct rollup_stats *rs);
 
 #endif

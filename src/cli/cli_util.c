@@ -5,6 +5,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <jansson.h>
+
 #include "base/buf.h"
 #include "base/log.h"
 #include "base/mono.h"
@@ -125,4 +127,18 @@ cli_read_file(const char *path, size_t max, const char *what, struct buf *b)
 	}
 	fclose(fp);
 	return true;
+}
+
+void
+cli_json_out(json_t *doc)
+{
+	json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_ENSURE_ASCII |
+	    JSON_PRESERVE_ORDER);
+	putchar('\n');
+}
+
+char *
+cli_clean(char *out, size_t sz, const char *s)
+{
+	return log_sanitize(out, sz, s != NULL ? s : "");
 }

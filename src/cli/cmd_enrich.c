@@ -12,6 +12,7 @@
 
 #include "base/log.h"
 #include "cli.h"
+#include "cli_analysis.h"
 #include "cli_dns.h"
 #include "cli_enrich.h"
 #include "cli_sources.h"
@@ -43,13 +44,14 @@ progress(void *ctx, size_t done, size_t total)
 }
 
 static void
-print(const struct refresh_stats *s, double secs, bool json)
+print(const struct refresh_stats *s, const struct rollup_stats *rs,
+    double secs, bool json)
 {
 	json_t *j;
 
 	if (json) {
 		j = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:{s:I,"
-		    " s:I, s:I}, s:f}",
+		    " s:I, s:I}, s:o, s:f}",
 		    "addresses", (json_int_t)s->addresses,
 		    "ptr", (json_int_t)s->ptr,
 		    "confirmed", (json_int_t)s->confirmed,
@@ -61,7 +63,7 @@ print(const struct refresh_stats *s, double secs, bool json)
 		    "spf_includes", "total", (json_int_t)s->includes,
 		    "looked_up", (json_int_t)s->includes_resolved,
 		    "partial", (json_int_t)s->includes_partial,
-		    "seconds", secs);
+		    "rollups", cli_rollup_json(rs), "seconds", secs);
 		json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		putchar('\n');
 		json_decref(j);
@@ -76,6 +78,7 @@ print(const struct refresh_stats *s, double secs, bool json)
 	printf("spf includes: %zu (%zu looked up now, %zu not fully "
 	    "listed)\n", s->includes, s->includes_resolved,
 	    s->includes_partial);
+	cli_rollup_print(rs);
 	printf("seconds:      %.2f\n", secs);
 }
 
@@ -91,6 +94,7 @@ run(struct cli *c, int argc, char **argv)
 	};
 	struct cli_enrich ce;
 	struct refresh_stats stats;
+	struct rollup_stats rs;
 	bool json = false, all = false;
 	double t0;
 	int ch, rc = CLI_EXIT_FAIL;
@@ -121,13 +125,13 @@ run(struct cli *c, int argc, char **argv)
 		usage(stderr);
 		goto out;
 	}
-	if (!cli_enrich_open(&ce, c, NULL))
+	if (!cli_enrich_open(&ce, c, NULL, false))
 		goto out;
 	t0 = cli_now();
-	if (!cli_enrich_run(&ce, all, !c->quiet && !json &&
-	    isatty(STDERR_FILENO) ? progress : NULL, &stats))
+	if (!cli_enrich_run(&ce, all, false, !c->quiet && !json &&
+	    isatty(STDERR_FILENO) ? progress : NULL, &stats, &rs))
 		goto out;
-	print(&stats, cli_now() - t0, json);
+	print(&stats, &rs, cli_now() - t0, json);
 	rc = CLI_EXIT_OK;
 out:
 	cli_enrich_fini(&ce);

@@ -32,6 +32,7 @@ static const struct cli_cmd *const commands[] = {
 	&cli_cmd_check,
 	&cli_cmd_history,
 	&cli_cmd_enrich,
+	&cli_cmd_sources,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

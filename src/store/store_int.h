@@ -68,6 +68,40 @@ struct store_ops {
 	    void *, struct dw_error *);
 	enum dw_err (*spf_nets_put)(struct store *,
 	    const struct store_spf_nets *, struct dw_error *);
+	enum dw_err (*rollup_begin)(struct store *, struct store_rollup_state *,
+	    struct dw_error *);
+	enum dw_err (*rollup_end)(struct store *, bool,
+	    const struct store_rollup_state *, struct dw_error *);
+	enum dw_err (*rollup_clear)(struct store *, struct dw_error *);
+	enum dw_err (*rollup_dirty)(struct store *, store_dirty_cb, void *,
+	    struct dw_error *);
+	enum dw_err (*rollup_forget)(struct store *, const char *, int64_t,
+	    int64_t, struct dw_error *);
+	enum dw_err (*rollup_scan)(struct store *,
+	    const struct store_rollup_scan *, store_rollup_rec_cb, void *,
+	    struct dw_error *);
+	enum dw_err (*rollup_put)(struct store *,
+	    const struct store_rollup_batch *, struct dw_error *);
+	enum dw_err (*rollup_query)(struct store *,
+	    const struct store_rollup_q *, store_rollup_row_cb, void *,
+	    struct dw_error *);
+	enum dw_err (*rollup_reporters)(struct store *,
+	    const struct store_rollup_q *, store_reporter_cb, void *,
+	    struct dw_error *);
+	enum dw_err (*policies)(struct store *, const char *, int64_t, int64_t,
+	    store_policy_cb, void *, struct dw_error *);
+	enum dw_err (*report_counts)(struct store *,
+	    const struct store_filter *, store_count_cb, void *,
+	    struct dw_error *);
+	enum dw_err (*inventory_get)(struct store *, const char *,
+	    store_inventory_cb, void *, struct dw_error *);
+	enum dw_err (*inventory_put)(struct store *,
+	    const struct store_inventory *, const char *, const char *,
+	    struct dw_error *);
+	enum dw_err (*inventory_note)(struct store *, const char *, int64_t,
+	    const char *, struct dw_error *);
+	enum dw_err (*inventory_events)(struct store *, const char *,
+	    store_inv_event_cb, void *, struct dw_error *);
 };
 
 struct store {

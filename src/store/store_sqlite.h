@@ -115,4 +115,36 @@ enum dw_err sq_spf_nets_list(struct store *st, store_spf_nets_cb cb,
 enum dw_err sq_spf_nets_put(struct store *st,
     const struct store_spf_nets *v, struct dw_error *e);
 
+/* Rollups (sqlite_rollup.c) and the inventory (sqlite_inventory.c). */
+enum dw_err sq_rollup_begin(struct store *st, struct store_rollup_state *s,
+    struct dw_error *e);
+enum dw_err sq_rollup_end(struct store *st, bool commit,
+    const struct store_rollup_state *s, struct dw_error *e);
+enum dw_err sq_rollup_clear(struct store *st, struct dw_error *e);
+enum dw_err sq_rollup_dirty(struct store *st, store_dirty_cb cb, void *ctx,
+    struct dw_error *e);
+enum dw_err sq_rollup_forget(struct store *st, const char *domain,
+    int64_t first_day, int64_t last_day, struct dw_error *e);
+enum dw_err sq_rollup_scan(struct store *st, const struct store_rollup_scan *q,
+    store_rollup_rec_cb cb, void *ctx, struct dw_error *e);
+enum dw_err sq_rollup_put(struct store *st, const struct store_rollup_batch *b,
+    struct dw_error *e);
+enum dw_err sq_rollup_query(struct store *st, const struct store_rollup_q *q,
+    store_rollup_row_cb cb, void *ctx, struct dw_error *e);
+enum dw_err sq_rollup_reporters(struct store *st,
+    const struct store_rollup_q *q, store_reporter_cb cb, void *ctx,
+    struct dw_error *e);
+enum dw_err sq_policies(struct store *st, const char *domain, int64_t since,
+    int64_t until, store_policy_cb cb, void *ctx, struct dw_error *e);
+enum dw_err sq_report_counts(struct store *st, const struct store_filter *f,
+    store_count_cb cb, void *ctx, struct dw_error *e);
+enum dw_err sq_inventory_get(struct store *st, const char *service,
+    store_inventory_cb cb, void *ctx, struct dw_error *e);
+enum dw_err sq_inventory_put(struct store *st, const struct store_inventory *v,
+    const char *action, const char *detail, struct dw_error *e);
+enum dw_err sq_inventory_note(struct store *st, const char *service, int64_t at,
+    const char *text, struct dw_error *e);
+enum dw_err sq_inventory_events(struct store *st, const char *service,
+    store_inv_event_cb cb, void *ctx, struct dw_error *e);
+
 #endif

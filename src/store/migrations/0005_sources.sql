@@ -36,7 +36,8 @@ CREATE TABLE state (
 
 -- Per policy domain, day (of the report's midpoint, UTC days since
 -- 1970-01-01), From domain, service and shape (0 pass, 1 forwarded by
--- override reason, 2 forwarded with a third party's DKIM, 3 fail).
+-- override reason, 2 forwarded with a third party's DKIM, 3 fail with
+-- nothing passing, 4 fail while authenticated as another domain).
 CREATE TABLE rollup_day (
 	domain		TEXT NOT NULL,
 	day		INTEGER NOT NULL,
@@ -53,6 +54,9 @@ CREATE TABLE rollup_day (
 	d_none		INTEGER NOT NULL DEFAULT 0,
 	d_quarantine	INTEGER NOT NULL DEFAULT 0,
 	d_reject	INTEGER NOT NULL DEFAULT 0,
+	sig_dkim	INTEGER NOT NULL DEFAULT 0,	-- messages the service's
+	sig_spf		INTEGER NOT NULL DEFAULT 0,	-- DKIM, SPF, PTR rule
+	sig_ptr		INTEGER NOT NULL DEFAULT 0,	-- named
 	PRIMARY KEY (domain, day, header_from, service, shape)
 ) WITHOUT ROWID;
 
@@ -64,6 +68,9 @@ CREATE TABLE rollup_ip (
 	source_ip	TEXT NOT NULL,
 	messages	INTEGER NOT NULL DEFAULT 0,
 	dmarc_pass	INTEGER NOT NULL DEFAULT 0,
+	sig_dkim	INTEGER NOT NULL DEFAULT 0,	-- 1: that rule named
+	sig_spf		INTEGER NOT NULL DEFAULT 0,	-- the service for
+	sig_ptr		INTEGER NOT NULL DEFAULT 0,	-- this address
 	PRIMARY KEY (domain, service, day, source_ip)
 ) WITHOUT ROWID;
 
