@@ -264,3 +264,33 @@ an_fixes(const struct an_service *s, const char *domain,
 		    "DMARC; both keep mail passing when one breaks");
 	return n;
 }
+
+static int
+rung(struct an_policy p)
+{
+	if (p.level == LEVEL_NONE)
+		return 0;
+	return (p.level == LEVEL_QUARANTINE ? 2 : 4) - (p.t ? 1 : 0);
+}
+
+bool
+an_next_step(struct an_policy cur, bool blocked, struct an_policy *next)
+{
+	int r = rung(cur), n;
+
+	if (r >= 4)
+		return false;
+	/* blocked at a t=y step: stay there until the blockers are fixed */
+	n = blocked ? (r % 2 == 0 ? r + 1 : r) : (r % 2 == 0 ? r + 2 : r + 1);
+	next->level = n <= 2 ? LEVEL_QUARANTINE : LEVEL_REJECT;
+	next->t = n % 2 == 1;
+	return n != r;
+}
+
+enum dmarc_level
+an_applied(struct an_policy p)
+{
+	if (!p.t || p.level == LEVEL_NONE)
+		return p.level;
+	return p.level == LEVEL_REJECT ? LEVEL_QUARANTINE : LEVEL_NONE;
+}

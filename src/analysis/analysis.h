@@ -26,6 +26,7 @@
 #include <stdint.h>
 
 #include "analysis/classify.h"
+#include "conf/domains.h"
 #include "store/store.h"
 
 #define AN_TEXT_MAX	256
@@ -88,6 +89,24 @@ size_t an_fixes(const struct an_service *s, const char *domain,
  * the group) into out. */
 void an_service_name(const struct catalog *cat, const struct orgdomain *od,
     const char *domain, const char *key, char *out, size_t sz);
+
+/*
+ * The way to p=reject, one step at a time (RFC 9989 t=y asks receivers
+ * to apply the next less strict policy, so a stricter policy can be
+ * published while it is still tested):
+ *	none -> quarantine t=y -> quarantine -> reject t=y -> reject
+ * Blocked (an approved service below AN_ALIGNED_MIN), the next step is
+ * the stricter policy with t=y: receivers keep applying the current one
+ * while the blockers are fixed.  Unblocked, the t=y steps are skipped.
+ */
+struct an_policy {
+	enum dmarc_level level;
+	bool		 t;		/* t=y */
+};
+/* false when cur is already p=reject without t=y (nothing further) */
+bool an_next_step(struct an_policy cur, bool blocked, struct an_policy *next);
+/* What receivers apply: with t=y, the next less strict policy. */
+enum dmarc_level an_applied(struct an_policy p);
 
 /* Today as a day number, and a day as YYYY-MM-DD. */
 int64_t an_today(void);

@@ -52,6 +52,7 @@ extern const struct cli_cmd cli_cmd_history;
 extern const struct cli_cmd cli_cmd_tls;
 extern const struct cli_cmd cli_cmd_enrich;
 extern const struct cli_cmd cli_cmd_sources;
+extern const struct cli_cmd cli_cmd_readiness;
 
 /* True when argv holds -h or --help before any "--". */
 bool cli_wants_help(int argc, char **argv);

@@ -1,9 +1,11 @@
 /* cli_window.c: day windows and the domains to show (cli_window.h). */
+#include <getopt.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/log.h"
+#include "cli.h"
 #include "cli_util.h"
 #include "cli_window.h"
 
@@ -151,4 +153,24 @@ cli_domains_free(char **v, size_t n)
 	for (i = 0; i < n; i++)
 		free(v[i]);
 	free(v);
+}
+
+int
+cli_window_args(int argc, char **argv, const struct option *opts,
+    struct cli_window *w, bool *json, void (*usage)(FILE *))
+{
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (ch == 'j')
+			*json = true;
+		else if (ch == 'h') {
+			usage(stdout);
+			return CLI_EXIT_OK;
+		} else if (!cli_window_opt(w, ch, optarg)) {
+			usage(stderr);
+			return CLI_EXIT_FAIL;
+		}
+	}
+	return -1;
 }

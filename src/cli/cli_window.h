@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "cli_analysis.h"
 
@@ -34,6 +35,15 @@ void cli_window_days(const struct cli_window *w, struct cli_an *a,
 bool cli_domains(struct cli_an *a, const struct cli_window *w,
     char ***out, size_t *n, size_t *hidden);
 void cli_domains_free(char **v, size_t n);
+
+/*
+ * Runs getopt_long over argv with opts, which may hold the window
+ * options, --json ('j') and --help ('h'): -1 when the command goes on,
+ * else the exit status to return (after usage was printed).
+ */
+struct option;
+int cli_window_args(int argc, char **argv, const struct option *opts,
+    struct cli_window *w, bool *json, void (*usage)(FILE *));
 
 /* Option letters the window takes (for getopt tables). */
 #define CLI_WOPT_DOMAIN	'd'

@@ -413,17 +413,8 @@ run(struct cli *c, int argc, char **argv)
 	cli_window_init(&w);
 	argc--;
 	argv++;
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (ch == 'j')
-			json = true;
-		else if (ch == 'h') {
-			usage(stdout);
-			return CLI_EXIT_OK;
-		} else if (!cli_window_opt(&w, ch, optarg)) {
-			usage(stderr);
-			return CLI_EXIT_FAIL;
-		}
-	}
+	if ((ch = cli_window_args(argc, argv, opts, &w, &json, usage)) >= 0)
+		return ch;
 	if ((strcmp(sub, "list") == 0 && optind != argc) ||
 	    (strcmp(sub, "show") == 0 && optind != argc - 1)) {
 		usage(stderr);

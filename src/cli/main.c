@@ -33,6 +33,7 @@ static const struct cli_cmd *const commands[] = {
 	&cli_cmd_history,
 	&cli_cmd_enrich,
 	&cli_cmd_sources,
+	&cli_cmd_readiness,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -551,10 +551,12 @@ enum dw_err
 sq_policies(struct store *st, const char *domain, int64_t since,
     int64_t until, store_policy_cb cb, void *ctx, struct dw_error *e)
 {
-	static const char sql[] = "SELECT p, sp, np, adkim, aspf, testing, "
-	    "pct, count(*), max(date_begin) FROM reports WHERE domain = ?1 AND"
-	    " date_end >= ?2 AND date_begin < ?3 GROUP BY p, sp, np, adkim, "
-	    "aspf, testing, pct ORDER BY count(*) DESC, max(date_begin) DESC";
+	/* what decides what receivers do: p, sp and t (absent: n) */
+	static const char sql[] = "SELECT p, sp, max(np), max(adkim), "
+	    "max(aspf), coalesce(testing, 'n'), max(pct), count(*), "
+	    "max(date_begin) FROM reports WHERE domain = ?1 AND date_end >= ?2"
+	    " AND date_begin < ?3 GROUP BY p, sp, coalesce(testing, 'n') "
+	    "ORDER BY count(*) DESC, max(date_begin) DESC";
 	struct store_policy_row r;
 	sqlite3_stmt *s;
 	enum dw_err err;

@@ -517,7 +517,8 @@ struct store_policy_row {
 };
 typedef enum dw_err (*store_policy_cb)(void *ctx,
     const struct store_policy_row *r);
-/* Every distinct policy, most reports first. */
+/* Every distinct p, sp and testing (absent: "n"), most reports first;
+ * np, adkim, aspf and pct are the greatest value among those reports. */
 enum dw_err store_policies(struct store *st, const char *domain,
     int64_t since, int64_t until, store_policy_cb cb, void *ctx,
     struct dw_error *e);
