@@ -5,7 +5,7 @@
 #include "base/arena.h"
 #include "dns/dns.h"
 #include "domains.h"
-#include "ini.h"
+#include "inilex.h"
 
 #define DOMAINS_ARENA_MAX	((size_t)4 << 20)
 #define DOMAINS_TEXT_MAX	256
@@ -42,7 +42,7 @@ struct parse {
 };
 
 static enum dw_err
-add_section(struct parse *p, const struct ini_event *ev, struct dw_error *e)
+add_section(struct parse *p, const struct inilex_event *ev, struct dw_error *e)
 {
 	struct domains_conf *c = p->c;
 	char norm[DNS_NAME_MAX + 2];
@@ -70,8 +70,8 @@ add_section(struct parse *p, const struct ini_event *ev, struct dw_error *e)
 		return DW_OK;
 	}
 	if (strcmp(ev->type, "domain") != 0 || *ev->name == '\0')
-		return dw_fail(e, DW_ESYNTAX, "%s line %zu: want [domain NAME] "
-		    "or [tier NAME]", p->origin, ev->line);
+		return dw_fail(e, DW_ESYNTAX, "%s line %zu: want [domain:NAME] "
+		    "or [tier:NAME]", p->origin, ev->line);
 	if (dns_name_norm(ev->name, norm, sizeof(norm)) != DW_OK ||
 	    strchr(norm, '.') == NULL)
 		return dw_fail(e, DW_ESYNTAX, "%s line %zu: \"%s\" is not a "
@@ -92,7 +92,7 @@ add_section(struct parse *p, const struct ini_event *ev, struct dw_error *e)
 }
 
 static enum dw_err
-add_key(struct parse *p, const struct ini_event *ev, struct dw_error *e)
+add_key(struct parse *p, const struct inilex_event *ev, struct dw_error *e)
 {
 	struct domains_conf *c = p->c;
 	struct conf_tier *t;
@@ -128,7 +128,7 @@ add_key(struct parse *p, const struct ini_event *ev, struct dw_error *e)
 }
 
 static enum dw_err
-on_event(void *ctx, const struct ini_event *ev, struct dw_error *e)
+on_event(void *ctx, const struct inilex_event *ev, struct dw_error *e)
 {
 	return ev->key == NULL ? add_section(ctx, ev, e) : add_key(ctx, ev, e);
 }
@@ -177,7 +177,7 @@ domains_conf_parse(const char *buf, size_t len, const char *origin,
 	}
 	p.c = c;
 	p.origin = origin;
-	err = ini_parse(buf, len, on_event, &p, e);
+	err = inilex_parse(buf, len, on_event, &p, e);
 	if (err == DW_OK)
 		err = link_tiers(&p, e);
 	free(p.want_tier);

@@ -3,17 +3,17 @@
  * deployment monitors, and the risk tier of each domain or subdomain
  * with the DMARC policy that tier requires (ini.h format):
  *
- *	[tier patient-portal]
+ *	[tier:patient-portal]
  *	policy = reject			# none | quarantine | reject
  *	description = patients log in here; spoofing it is phishing
  *
- *	[tier standard]
+ *	[tier:standard]
  *	policy = quarantine
  *
- *	[domain examplehealth.org]	# monitored, with its subdomains
+ *	[domain:examplehealth.org]	# monitored, with its subdomains
  *	tier = standard
  *
- *	[domain portal.examplehealth.org]
+ *	[domain:portal.examplehealth.org]
  *	tier = patient-portal
  *
  * A policy domain is monitored when it is a listed domain or under one.

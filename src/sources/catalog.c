@@ -8,7 +8,7 @@
 
 #include "base/arena.h"
 #include "catalog.h"
-#include "conf/ini.h"
+#include "conf/inilex.h"
 #include "dns/dns.h"
 
 static const char *const type_keys[SVC_NTYPES] = {
@@ -168,7 +168,7 @@ set_list(struct loader *ld, const char *kind, const char ***list,
 	ld->list = list;
 	ld->nlist = n;
 	ld->kind = kind;
-	return ini_list(v, add_item, ld, e);
+	return inilex_list(v, add_item, ld, e);
 }
 
 static enum dw_err
@@ -227,7 +227,7 @@ check_last(struct loader *ld, struct dw_error *e)
 }
 
 static enum dw_err
-new_service(struct loader *ld, const struct ini_event *ev,
+new_service(struct loader *ld, const struct inilex_event *ev,
     struct dw_error *e)
 {
 	struct catalog_service *s;
@@ -237,8 +237,14 @@ new_service(struct loader *ld, const struct ini_event *ev,
 	if ((err = check_last(ld, e)) != DW_OK)
 		return err;
 	if (strcmp(ev->type, "service") != 0 || *ev->name == '\0')
-		return dw_fail(e, DW_ESYNTAX, "%s line %zu: want [service "
+		return dw_fail(e, DW_ESYNTAX, "%s line %zu: want [service:"
 		    "KEY]", ld->origin, ev->line);
+	for (i = 0; ev->name[i] != '\0'; i++)
+		if ((ev->name[i] >= 'A' && ev->name[i] <= 'Z') ||
+		    ev->name[i] == '.')
+			return dw_fail(e, DW_ESYNTAX, "%s line %zu: a service "
+			    "key is lower-case letters, digits, '_' and '-'",
+			    ld->origin, ev->line);
 	for (i = 0; i < ld->n; i++)
 		if (strcmp(ld->svc[i].key, ev->name) == 0)
 			return dw_fail(e, DW_ESYNTAX, "%s line %zu: service "
@@ -262,7 +268,7 @@ new_service(struct loader *ld, const struct ini_event *ev,
 }
 
 static enum dw_err
-on_event(void *ctx, const struct ini_event *ev, struct dw_error *e)
+on_event(void *ctx, const struct inilex_event *ev, struct dw_error *e)
 {
 	struct loader *ld = ctx;
 	enum dw_err err;
@@ -401,7 +407,7 @@ catalog_load(struct catalog *c, const char *buf, size_t len,
 	ld.origin = origin;
 	if ((ld.a = arena_new(CATALOG_ARENA_MAX)) == NULL)
 		return dw_fail(e, DW_ENOMEM, "out of memory");
-	err = ini_parse(buf, len, on_event, &ld, e);
+	err = inilex_parse(buf, len, on_event, &ld, e);
 	if (err == DW_OK && (err = check_last(&ld, e)) != DW_OK)
 		goto out;
 	if (err == DW_OK && (err = adopt(c, &ld, e)) == DW_OK) {

@@ -12,7 +12,7 @@
  * and, for advice only, the DKIM selectors the service asks customers to
  * publish.  The file format is ini.h's:
  *
- *	[service sendgrid]
+ *	[service:sendgrid]
  *	name = SendGrid
  *	type = it
  *	ptr = sendgrid.net

@@ -1,16 +1,16 @@
-/* ini.c: the line format of ini.h, one line at a time. */
+/* inilex.c: the line format of inilex.h, one line at a time. */
 #include <stdbool.h>
 #include <string.h>
 
 #include "base/utf8.h"
-#include "ini.h"
+#include "inilex.h"
 
 struct lex {
 	const char	*p;		/* the line, not terminated */
 	size_t		 n;
 	size_t		 line;
-	char		 type[INI_WORD_MAX + 1];
-	char		 name[INI_NAME_MAX + 1];
+	char		 type[INILEX_WORD_MAX + 1];
+	char		 name[INILEX_NAME_MAX + 1];
 	bool		 in_section;
 };
 
@@ -20,11 +20,14 @@ is_ws(char c)
 	return c == ' ' || c == '\t';
 }
 
+/* Keys and types: lower case; a name may hold capitals and dots (a
+ * domain as people write it; its reader normalizes it). */
 static bool
 word_char(char c, bool name)
 {
 	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-	    c == '_' || c == '-' || (name && c == '.');
+	    c == '_' || c == '-' || (name && (c == '.' ||
+	    (c >= 'A' && c <= 'Z')));
 }
 
 /* Copies s[0..n) into out (size sz) when it is a word; false if not. */
@@ -78,11 +81,11 @@ text_ok(const char *s, size_t n)
 }
 
 static enum dw_err
-section(struct lex *lx, ini_cb cb, void *ctx, struct dw_error *e)
+section(struct lex *lx, inilex_cb cb, void *ctx, struct dw_error *e)
 {
 	const char *s = lx->p + 1, *sp;
 	size_t n = lx->n - 1, tn;
-	struct ini_event ev;
+	struct inilex_event ev;
 
 	trim(&s, &n);
 	if (n == 0 || s[n - 1] != ']')
@@ -90,21 +93,20 @@ section(struct lex *lx, ini_cb cb, void *ctx, struct dw_error *e)
 		    "ends with ']'", lx->line);
 	n--;
 	trim(&s, &n);
-	sp = memchr(s, ' ', n);
+	sp = memchr(s, ':', n);
 	tn = sp != NULL ? (size_t)(sp - s) : n;
 	if (!take_word(s, tn, false, lx->type, sizeof(lx->type)))
 		return dw_fail(e, DW_ESYNTAX, "line %zu: bad section type "
 		    "(lower-case letters, digits, '_' or '-', at most %d)",
-		    lx->line, INI_WORD_MAX);
+		    lx->line, INILEX_WORD_MAX);
 	lx->name[0] = '\0';
 	if (sp != NULL) {
-		s += tn;
-		n -= tn;
-		trim(&s, &n);
+		s += tn + 1;
+		n -= tn + 1;
 		if (!take_word(s, n, true, lx->name, sizeof(lx->name)))
 			return dw_fail(e, DW_ESYNTAX, "line %zu: bad section "
-			    "name (lower-case letters, digits, '.', '_' or "
-			    "'-', at most %d)", lx->line, INI_NAME_MAX);
+			    "name (letters, digits, '.', '_' or '-', at most "
+			    "%d)", lx->line, INILEX_NAME_MAX);
 	}
 	lx->in_section = true;
 	memset(&ev, 0, sizeof(ev));
@@ -115,12 +117,12 @@ section(struct lex *lx, ini_cb cb, void *ctx, struct dw_error *e)
 }
 
 static enum dw_err
-keyval(struct lex *lx, ini_cb cb, void *ctx, struct dw_error *e)
+keyval(struct lex *lx, inilex_cb cb, void *ctx, struct dw_error *e)
 {
 	const char *eq = memchr(lx->p, '=', lx->n), *k = lx->p, *v;
-	char key[INI_WORD_MAX + 1], val[INI_LINE_MAX + 1];
+	char key[INILEX_WORD_MAX + 1], val[INILEX_LINE_MAX + 1];
 	size_t kn, vn, i;
-	struct ini_event ev;
+	struct inilex_event ev;
 
 	if (eq == NULL)
 		return dw_fail(e, DW_ESYNTAX, "line %zu: want key = value",
@@ -154,16 +156,16 @@ keyval(struct lex *lx, ini_cb cb, void *ctx, struct dw_error *e)
 }
 
 static enum dw_err
-one_line(struct lex *lx, ini_cb cb, void *ctx, struct dw_error *e)
+one_line(struct lex *lx, inilex_cb cb, void *ctx, struct dw_error *e)
 {
 	const char *s = lx->p;
 	size_t n = lx->n;
 
 	if (n > 0 && s[n - 1] == '\r')
 		n--;
-	if (n > INI_LINE_MAX)
+	if (n > INILEX_LINE_MAX)
 		return dw_fail(e, DW_ELIMIT, "line %zu: longer than %d bytes",
-		    lx->line, INI_LINE_MAX);
+		    lx->line, INILEX_LINE_MAX);
 	if (memchr(s, '\0', n) != NULL || !text_ok(s, n))
 		return dw_fail(e, DW_ESYNTAX, "line %zu: control character "
 		    "or invalid UTF-8", lx->line);
@@ -178,7 +180,7 @@ one_line(struct lex *lx, ini_cb cb, void *ctx, struct dw_error *e)
 }
 
 enum dw_err
-ini_parse(const char *buf, size_t len, ini_cb cb, void *ctx,
+inilex_parse(const char *buf, size_t len, inilex_cb cb, void *ctx,
     struct dw_error *e)
 {
 	struct lex lx;
@@ -199,7 +201,7 @@ ini_parse(const char *buf, size_t len, ini_cb cb, void *ctx,
 }
 
 enum dw_err
-ini_list(const char *v, enum dw_err (*fn)(void *ctx, const char *item,
+inilex_list(const char *v, enum dw_err (*fn)(void *ctx, const char *item,
     size_t len, struct dw_error *e), void *ctx, struct dw_error *e)
 {
 	const char *p = v, *c;
