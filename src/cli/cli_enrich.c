@@ -1,5 +1,7 @@
 /* cli_enrich.c: enrichment for the enrich and ingest commands. */
 #include <stdio.h>
+
+#include <jansson.h>
 #include <string.h>
 #include <time.h>
 
@@ -93,4 +95,53 @@ cli_enrich_run(struct cli_enrich *ce, bool all, bool offline,
 		return false;
 	}
 	return cli_rollups(ce->st, ce->cat, ce->od, rs);
+}
+
+bool
+cli_enrich_after_ingest(struct cli_enrich *ce, const struct cli *c,
+    struct store *st, bool offline, struct refresh_stats *es,
+    struct rollup_stats *rs)
+{
+	memset(es, 0, sizeof(*es));
+	memset(rs, 0, sizeof(*rs));
+	if (!cli_enrich_open(ce, c, st, true))
+		return false;
+	if (!offline && (ce->r != NULL ||
+	    (ce->r = cli_dns_resolver(c)) != NULL) &&
+	    cli_enrich_run(ce, false, false, NULL, es, rs))
+		return true;
+	if (!offline)
+		log_warnx("enrich: not done; run dmarcward enrich later");
+	return cli_enrich_run(ce, false, true, NULL, es, rs);
+}
+
+void
+cli_enrich_print(const struct refresh_stats *s)
+{
+	printf("addresses:    %zu looked up: %zu with a PTR name (%zu "
+	    "forward-confirmed),\n              %zu without, %zu failed "
+	    "for now\n", s->addresses, s->ptr, s->confirmed, s->noptr,
+	    s->temp);
+	printf("named:        %zu by a known service's SPF include, %zu by "
+	    "PTR name\n", s->spf_named, s->ptr_named);
+	printf("spf includes: %zu (%zu looked up now, %zu not fully "
+	    "listed)\n", s->includes, s->includes_resolved,
+	    s->includes_partial);
+}
+
+json_t *
+cli_enrich_json(const struct refresh_stats *s)
+{
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:{s:I, "
+	    "s:I, s:I}}", "addresses", (json_int_t)s->addresses,
+	    "ptr", (json_int_t)s->ptr,
+	    "confirmed", (json_int_t)s->confirmed,
+	    "no_ptr", (json_int_t)s->noptr,
+	    "temporary_failures", (json_int_t)s->temp,
+	    "bad_addresses", (json_int_t)s->badip,
+	    "named_by_spf", (json_int_t)s->spf_named,
+	    "named_by_ptr", (json_int_t)s->ptr_named,
+	    "spf_includes", "total", (json_int_t)s->includes,
+	    "looked_up", (json_int_t)s->includes_resolved,
+	    "partial", (json_int_t)s->includes_partial);
 }

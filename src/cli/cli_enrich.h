@@ -34,4 +34,17 @@ bool cli_enrich_run(struct cli_enrich *ce, bool all, bool offline,
     void (*progress)(void *, size_t, size_t), struct refresh_stats *s,
     struct rollup_stats *rs);
 
+/*
+ * After ingest: enriches (unless offline) and refreshes the rollups of st
+ * (borrowed).  A failed enrichment is logged and the rollups still run;
+ * false only when they could not.  es and rs get the figures.
+ */
+bool cli_enrich_after_ingest(struct cli_enrich *ce, const struct cli *c,
+    struct store *st, bool offline, struct refresh_stats *es,
+    struct rollup_stats *rs);
+
+/* The enrichment's figures, as summary lines or a JSON object. */
+void cli_enrich_print(const struct refresh_stats *s);
+struct json_t *cli_enrich_json(const struct refresh_stats *s);
+
 #endif

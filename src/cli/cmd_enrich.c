@@ -50,34 +50,14 @@ print(const struct refresh_stats *s, const struct rollup_stats *rs,
 	json_t *j;
 
 	if (json) {
-		j = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:{s:I,"
-		    " s:I, s:I}, s:o, s:f}",
-		    "addresses", (json_int_t)s->addresses,
-		    "ptr", (json_int_t)s->ptr,
-		    "confirmed", (json_int_t)s->confirmed,
-		    "no_ptr", (json_int_t)s->noptr,
-		    "temporary_failures", (json_int_t)s->temp,
-		    "bad_addresses", (json_int_t)s->badip,
-		    "named_by_spf", (json_int_t)s->spf_named,
-		    "named_by_ptr", (json_int_t)s->ptr_named,
-		    "spf_includes", "total", (json_int_t)s->includes,
-		    "looked_up", (json_int_t)s->includes_resolved,
-		    "partial", (json_int_t)s->includes_partial,
-		    "rollups", cli_rollup_json(rs), "seconds", secs);
-		json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		putchar('\n');
+		j = cli_enrich_json(s);
+		json_object_set_new(j, "rollups", cli_rollup_json(rs));
+		json_object_set_new(j, "seconds", json_real(secs));
+		cli_json_out(j);
 		json_decref(j);
 		return;
 	}
-	printf("addresses:    %zu looked up: %zu with a PTR name (%zu "
-	    "forward-confirmed),\n              %zu without, %zu failed "
-	    "for now\n", s->addresses, s->ptr, s->confirmed, s->noptr,
-	    s->temp);
-	printf("named:        %zu by a known service's SPF include, %zu by "
-	    "PTR name\n", s->spf_named, s->ptr_named);
-	printf("spf includes: %zu (%zu looked up now, %zu not fully "
-	    "listed)\n", s->includes, s->includes_resolved,
-	    s->includes_partial);
+	cli_enrich_print(s);
 	cli_rollup_print(rs);
 	printf("seconds:      %.2f\n", secs);
 }

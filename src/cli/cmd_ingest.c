@@ -13,6 +13,8 @@
 
 #include "base/log.h"
 #include "cli.h"
+#include "cli_analysis.h"
+#include "cli_enrich.h"
 #include "cli_ingest.h"
 #include "cli_util.h"
 #include "ingest/ingest.h"
@@ -23,14 +25,21 @@ usage(FILE *fp)
 {
 	fprintf(fp,
 	    "usage: dmarcward [--db PATH] ingest [--json] [--max-size MIB] "
-	    "[--parse-only] PATH...\n\n"
+	    "[--parse-only]\n                 [--offline] [--geoip FILE]... "
+	    "PATH...\n\n"
 	    "Stores the DMARC aggregate reports (XML) and SMTP TLS reports "
 	    "(JSON) found\nin files, folders (recursively), mbox files and "
-	    "Maildir folders: plain,\ngzip, zip or MIME messages.\n\n"
+	    "Maildir folders: plain,\ngzip, zip or MIME messages.  Then looks "
+	    "up the new source addresses\n(dmarcward enrich) and brings the "
+	    "rollups up to date.\n\n"
 	    "  --json           print the summary as JSON\n"
 	    "  --max-size MIB   decompressed size cap per report "
 	    "(default 64)\n"
-	    "  --parse-only     parse and count, store nothing\n\n"
+	    "  --parse-only     parse and count, store nothing\n"
+	    "  --offline        no DNS: skip the lookups (rollups still "
+	    "run)\n"
+	    "  --geoip FILE     a GeoIP database for the lookups (up to 4)"
+	    "\n\n"
 	    "Exit status: 0 all stored or duplicate, 1 something was "
 	    "rejected,\n2 the store failed.\n");
 }
@@ -119,6 +128,8 @@ cli_ingest_summary(const struct cli_ingest_ui *ui,
 		return;
 	}
 	j = cli_ingest_json(ui, s, secs);
+	if (ui->extra != NULL)
+		json_object_update(j, ui->extra);
 	json_dumpf(j, stdout, JSON_INDENT(2) | JSON_ENSURE_ASCII);
 	putchar('\n');
 	json_decref(j);
@@ -131,6 +142,8 @@ run(struct cli *c, int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "max-size", required_argument, NULL, 'm' },
 		{ "parse-only", no_argument, NULL, 'p' },
+		{ "offline", no_argument, NULL, 'o' },
+		{ "geoip", required_argument, NULL, 'g' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -139,11 +152,16 @@ run(struct cli *c, int argc, char **argv)
 	struct store *st = NULL;
 	struct ingest *in = NULL;
 	struct dw_error e;
+	struct cli_enrich ce;
+	struct refresh_stats es;
+	struct rollup_stats rs;
 	uint64_t mib;
 	double t0;
 	int ch, i, rc = CLI_EXIT_FAIL;
+	bool offline = false, sources = false;
 	enum dw_err err = DW_OK;
 
+	cli_enrich_init(&ce);
 	ingest_opts_default(&o);
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
@@ -162,6 +180,13 @@ run(struct cli *c, int argc, char **argv)
 			break;
 		case 'p':
 			o.parse_only = true;
+			break;
+		case 'o':
+			offline = true;
+			break;
+		case 'g':
+			if (!cli_enrich_geoip(&ce, optarg))
+				goto out;
 			break;
 		case 'h':
 			usage(stdout);
@@ -202,12 +227,28 @@ run(struct cli *c, int argc, char **argv)
 		log_warnx("ingest stopped: %s: %s", dw_strerror(err), e.msg);
 		goto out;
 	}
+	/* tests set $DMARCWARD_OFFLINE: no live DNS unless they give one */
+	if (getenv("DMARCWARD_OFFLINE") != NULL && c->zone == NULL &&
+	    c->resolver == NULL)
+		offline = true;
+	if (!o.parse_only)
+		sources = cli_enrich_after_ingest(&ce, c, st, offline ||
+		    ingest_stats(in)->records == 0, &es, &rs);
+	if (sources && ui.json)
+		ui.extra = json_pack("{s:o, s:o}", "enrich",
+		    cli_enrich_json(&es), "rollups", cli_rollup_json(&rs));
 	cli_ingest_summary(&ui, ingest_stats(in), cli_now() - t0);
+	if (sources && !ui.json) {
+		cli_enrich_print(&es);
+		cli_rollup_print(&rs);
+	}
 	rc = ingest_stats(in)->rejected > 0 ? CLI_EXIT_FOUND : CLI_EXIT_OK;
 out:
 	ingest_free(in);
+	cli_enrich_fini(&ce);
 	store_close(st);
 	json_decref(ui.rejections);
+	json_decref(ui.extra);
 	return rc;
 }
 
