@@ -239,7 +239,11 @@ run(struct cli *c, int argc, char **argv)
 		    cli_enrich_json(&es), "rollups", cli_rollup_json(&rs));
 	cli_ingest_summary(&ui, ingest_stats(in), cli_now() - t0);
 	if (sources && !ui.json) {
-		cli_enrich_print(&es);
+		if (offline)
+			printf("addresses:    not looked up (--offline); "
+			    "dmarcward enrich does it\n");
+		else if (ingest_stats(in)->records > 0)
+			cli_enrich_print(&es);
 		cli_rollup_print(&rs);
 	}
 	rc = ingest_stats(in)->rejected > 0 ? CLI_EXIT_FOUND : CLI_EXIT_OK;
