@@ -1,5 +1,6 @@
 /* orgdomain.c: organizational domains through libpsl. */
 #include <stdlib.h>
+#include <string.h>
 #include <strings.h>
 
 #include <libpsl.h>
@@ -56,6 +57,22 @@ orgdomain_of(const struct orgdomain *od, const char *name)
 		return name;
 	r = psl_registrable_domain(od->psl, name);
 	return r != NULL ? r : name;
+}
+
+const char *
+orgdomain_base(const struct orgdomain *od, const char *name)
+{
+	const char *p, *prev = NULL;
+
+	if (name == NULL || *name == '\0')
+		return name;
+	for (p = name; p != NULL; p = strchr(p, '.') ? strchr(p, '.') + 1 :
+	    NULL) {
+		if (psl_is_public_suffix2(od->psl, p, PSL_TYPE_ICANN))
+			return prev != NULL ? prev : name;
+		prev = p;
+	}
+	return name;
 }
 
 bool

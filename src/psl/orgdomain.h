@@ -31,6 +31,15 @@ void orgdomain_free(struct orgdomain *od);	/* NULL is a no-op */
  */
 const char *orgdomain_of(const struct orgdomain *od, const char *name);
 
+/*
+ * The base domain of a host name, for grouping hosts by who runs them:
+ * the registrable domain by the list's ICANN section only.  The private
+ * section names customers' own zones under a provider (every EC2 host
+ * under compute-1.amazonaws.com is its own "registrable" name there),
+ * which would split one provider into thousands.  Points into name.
+ */
+const char *orgdomain_base(const struct orgdomain *od, const char *name);
+
 /* Relaxed alignment: the same organizational domain (ASCII
  * case-insensitive). */
 bool orgdomain_relaxed(const struct orgdomain *od, const char *a,

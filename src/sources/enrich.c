@@ -96,7 +96,7 @@ finish(struct job *j)
 			break;
 		}
 	if (res.ptr != NULL && o->od != NULL)
-		res.base = orgdomain_of(o->od, res.ptr);
+		res.base = orgdomain_base(o->od, res.ptr);
 	if (j->status != ENRICH_BADIP) {
 		spf_of(o, j, &res);
 		geoip_lookup(o->geo, j->ip, &res.geo);

@@ -54,7 +54,7 @@ struct enrich_result {
 	enum enrich_status	 status;
 	const char		*ptr;		/* confirmed name or NULL */
 	const char		*ptr_any;	/* first name, or NULL */
-	const char		*base;		/* base domain of ptr */
+	const char		*base;		/* orgdomain_base() of ptr */
 	char			 spf_services[ENRICH_SERVICES_MAX];
 	struct geoip_info	 geo;
 	uint32_t		 ttl;

@@ -184,6 +184,14 @@ test_aligned(void **state)
 	assert_string_equal(orgdomain_of(od, "co.uk"), "co.uk");
 	assert_string_equal(orgdomain_of(od, "b.example.example"),
 	    "example.example");
+	/* base domains of hosts: the ICANN section only */
+	assert_string_equal(orgdomain_base(od,
+	    "ec2-1-2-3-4.compute-1.amazonaws.com"), "amazonaws.com");
+	assert_string_equal(orgdomain_base(od, "mail.example.co.uk"),
+	    "example.co.uk");
+	assert_string_equal(orgdomain_base(od, "co.uk"), "co.uk");
+	assert_string_equal(orgdomain_base(od, "a.b.example.example"),
+	    "example.example");
 }
 
 int
