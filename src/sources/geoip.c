@@ -78,6 +78,11 @@ one(const MMDB_s *db, const char *ip, struct geoip_info *out)
 		out->asn = d.uint32;
 	get_string(&r.entry, out->as_org, sizeof(out->as_org), org);
 	get_string(&r.entry, out->country, sizeof(out->country), cc);
+	/* ISO 3166-1 alpha-2 or nothing */
+	if (out->country[0] != '\0' && (out->country[0] < 'A' ||
+	    out->country[0] > 'Z' || out->country[1] < 'A' ||
+	    out->country[1] > 'Z'))
+		out->country[0] = '\0';
 }
 
 void

@@ -167,6 +167,24 @@ dw sources list --json > $T/l.json 2>&1
 is "the address moved to SendGrid" "$(svc $T/l.json examplehealth.org \
     sendgrid "s['messages'], s['named_by']['ptr']")" "218 218"
 
+# --- GeoIP: AS number and country, and the unnamed grouped by AS ----------
+python3 tests/lib/mkmmdb.py $T/geo.mmdb 192.0.2.0/24:64500:Example-Hosting:US \
+    203.0.113.0/25:64501:Lists-Inc:DE
+"$DW" --db "$DB" --zone $T/zone2.yml enrich --all --geoip $T/geo.mmdb \
+    > $T/out 2>&1
+is "enrich --geoip: exit status" "$?" 0
+dw sources list --json > $T/l.json 2>&1
+is "addresses without a PTR name grouped by AS number" "$(svc $T/l.json \
+    examplehealth.org asn:64500 "s['name'], s['messages']")" \
+    "unknown sender (AS64500) 343"
+dw sources show ptr:billingvendor.example --json > $T/s.json 2>&1
+is "show: AS and country of an address" "$(jq_ $T/s.json \
+    "d['domains'][0]['addresses'][0]['asn'], \
+d['domains'][0]['addresses'][0]['as_org'], \
+d['domains'][0]['addresses'][0]['country']")" "64500 Example-Hosting US"
+fails "enrich: a file that is no GeoIP database" 2 "$DW" --db "$DB" \
+    --zone "$Z" enrich --geoip $Z
+
 # --- one fixture per kind of failing stream ----------------------------------
 mk() {	# mk ORG ID DOMAIN IP COUNT AUTH-XML [REASON]
 	cat <<EOX
