@@ -30,8 +30,16 @@ struct strtab {
 
 enum { M_DAY, M_IP, M_REP, M_SEEN, M_N };
 
+/* The days each domain had rows added or removed on. */
+struct touched {
+	char		*domain;
+	int64_t		 first, last;
+};
+
 struct roll {
 	const struct rollup_opts *o;
+	struct touched		*t;
+	size_t			 nt;
 	struct rollup_stats	*stats;
 	struct arena		*a;
 	struct strtab		 strs;
@@ -236,6 +244,45 @@ out:
 	return err;
 }
 
+/* ---- buckets ----------------------------------------------------------- */
+
+static enum dw_err
+touch(struct roll *r, const char *domain, int64_t first, int64_t last)
+{
+	struct touched *t;
+	size_t i;
+
+	for (i = 0; i < r->nt; i++)
+		if (strcmp(r->t[i].domain, domain) == 0) {
+			if (first < r->t[i].first)
+				r->t[i].first = first;
+			if (last > r->t[i].last)
+				r->t[i].last = last;
+			return DW_OK;
+		}
+	if ((t = realloc(r->t, (r->nt + 1) * sizeof(*t))) == NULL)
+		return DW_ENOMEM;
+	r->t = t;
+	if ((t[r->nt].domain = strdup(domain)) == NULL)
+		return DW_ENOMEM;
+	t[r->nt].first = first;
+	t[r->nt++].last = last;
+	return DW_OK;
+}
+
+/* The buckets of every day touched, summed again from rollup_day. */
+static enum dw_err
+buckets(struct roll *r)
+{
+	enum dw_err err = DW_OK;
+	size_t i;
+
+	for (i = 0; i < r->nt && err == DW_OK; i++)
+		err = store_rollup_buckets(r->o->st, r->t[i].domain,
+		    r->t[i].first, r->t[i].last, r->e);
+	return err;
+}
+
 /* ---- adding a record -------------------------------------------------- */
 
 static bool
@@ -321,6 +368,8 @@ on_record(void *ctx, const struct store_rollup_rec *rec)
 
 	if (day < r->first || day > r->last)
 		return DW_OK;
+	if (touch(r, rec->domain, day, day) != DW_OK)
+		return dw_fail(r->e, DW_ENOMEM, "out of memory");
 	r->stats->records++;
 	if ((dom = intern(r, rec->domain)) == NULL)
 		return dw_fail(r->e, DW_ENOMEM, "out of memory");
@@ -399,6 +448,11 @@ recompute(struct roll *r, const struct store_rollup_state *s)
 	err = store_rollup_dirty(r->o->st, on_dirty, &rs, r->e);
 	for (i = 0; i < rs.n && err == DW_OK; i++) {
 		r->stats->dirty_ranges++;
+		if (touch(r, rs.v[i].domain, rs.v[i].first, rs.v[i].last) !=
+		    DW_OK) {
+			err = DW_ENOMEM;
+			break;
+		}
 		err = store_rollup_forget(r->o->st, rs.v[i].domain,
 		    rs.v[i].first, rs.v[i].last, r->e);
 		if (err != DW_OK)
@@ -462,6 +516,8 @@ rollup_refresh(const struct rollup_opts *o, struct rollup_stats *stats,
 		err = store_rollup_scan(o->st, &q, on_record, &r, e);
 	if (err == DW_OK)
 		err = flush(&r);
+	if (err == DW_OK)
+		err = buckets(&r);
 	s.record_id = s.max_record_id;
 	s.catalog = digest;
 	if (err == DW_OK)
@@ -469,6 +525,9 @@ rollup_refresh(const struct rollup_opts *o, struct rollup_stats *stats,
 	else
 		(void)store_rollup_end(o->st, false, &s, NULL);
 out:
+	for (k = 0; k < r.nt; k++)
+		free(r.t[k].domain);
+	free(r.t);
 	for (k = 0; k < M_N; k++)
 		free(r.m[k].s);
 	free(r.strs.s);

@@ -10,6 +10,7 @@
  *                    dispositions;
  *   rollup_ip        policy domain, service, day, source address;
  *   rollup_reporter  policy domain, day, reporter;
+ *   rollup_bucket    rollup_day summed over 32 days, for long windows;
  *   ip_seen          the first and last day of each address per domain.
  * A record's day is the UTC day of its report's midpoint (a report runs
  * from begin to end; most cover one day, some start late the day before).
@@ -24,10 +25,12 @@
  *     adds their records again;
  *   - when the catalog changed (another digest), or this code rolls up
  *     differently (ROLLUP_FORMAT), everything is rebuilt.
- * A refresh is one transaction: an interrupted one leaves the rollups as
- * they were, and the next one does the work.  The inventory (approved or
- * not) is not part of the rollups: it is applied when they are read, so
- * approving a service changes nothing here.
+ * The buckets of every day a refresh added to or removed are summed
+ * again from rollup_day at its end.  A refresh is one transaction: an
+ * interrupted one leaves the rollups as they were, and the next one
+ * does the work.  The inventory (approved or not) is not part of the
+ * rollups: it is applied when they are read, so approving a service
+ * changes nothing here.
  *
  * A record whose count is over ROLLUP_SUSPECT_COUNT is not added to the
  * figures: no real sender's mail to one receiver in one report comes
@@ -45,7 +48,7 @@
 
 /* Raise when classification or the rollups' meaning changes: stores
  * rolled up by another format are rebuilt. */
-#define ROLLUP_FORMAT		1
+#define ROLLUP_FORMAT		2
 #define ROLLUP_SUSPECT_COUNT	50000000ULL
 #define ROLLUP_FLUSH_SLOTS	262144	/* sums held before writing */
 #define ROLLUP_ARENA_MAX	((size_t)256 << 20)

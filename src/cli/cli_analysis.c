@@ -2,6 +2,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -59,16 +60,22 @@ cli_an_open(struct cli_an *a, const struct cli *c)
 		log_warnx("%s", e.msg);
 		return false;
 	}
-	store_close(a->st);
-	a->st = NULL;
-	if (store_open(c->db_path, &a->st, &e) != DW_OK) {
-		log_warnx("%s: %s", c->db_path, e.msg);
-		return false;
-	}
+	/* writable when it can be, to bring the rollups up to date */
+	if (access(c->db_path, W_OK) == 0) {
+		store_close(a->st);
+		a->st = NULL;
+		if (store_open(c->db_path, &a->st, &e) != DW_OK) {
+			log_warnx("%s: %s", c->db_path, e.msg);
+			return false;
+		}
+	} else
+		log_warnx("%s is read-only here: the rollups are read as "
+		    "they are, possibly behind the records", c->db_path);
 	if ((a->cat = cli_catalog(c)) == NULL ||
 	    (a->od = cli_orgdomain()) == NULL ||
 	    !cli_domains_conf(c, &a->conf) ||
-	    !cli_rollups(a->st, a->cat, a->od, &rs)) {
+	    (access(c->db_path, W_OK) == 0 &&
+	    !cli_rollups(a->st, a->cat, a->od, &rs))) {
 		cli_an_close(a);
 		return false;
 	}
@@ -89,7 +96,8 @@ void
 cli_rollup_print(const struct rollup_stats *s)
 {
 	printf("rollups:      %" PRIu64 " records added%s", s->records,
-	    s->rebuilt ? " (rebuilt: the catalog changed)" : "");
+	    s->rebuilt ? " (rebuilt: the catalog or the rollup format "
+	    "changed)" : "");
 	if (s->dirty_ranges > 0)
 		printf(", %" PRIu64 " day ranges recomputed", s->dirty_ranges);
 	if (s->suspect_records > 0)

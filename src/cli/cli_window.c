@@ -47,21 +47,10 @@ cli_window_opt(struct cli_window *w, int ch, const char *arg)
 	}
 }
 
-static enum dw_err
-last_day(void *ctx, const struct store_rollup_row *r)
-{
-	int64_t *d = ctx;
-
-	if (r->last_day > *d)
-		*d = r->last_day;
-	return DW_OK;
-}
-
 void
 cli_window_days(const struct cli_window *w, struct cli_an *a,
     const char *domain, int64_t *first, int64_t *last)
 {
-	struct store_rollup_q q;
 	struct dw_error e;
 	int64_t end = -1;
 
@@ -69,14 +58,12 @@ cli_window_days(const struct cli_window *w, struct cli_an *a,
 	*last = w->until == INT64_MAX ? INT64_MAX : w->until / 86400 - 1;
 	if (w->days == 0)
 		return;
-	store_rollup_q_init(&q);
-	q.domain = domain;
-	q.last_day = *last;
-	if (store_rollup_query(a->st, &q, last_day, &end, &e) != DW_OK ||
+	if (store_rollup_last_day(a->st, domain, &end, &e) != DW_OK ||
 	    end < 0)
 		return;
-	*last = end;
-	*first = end - (int64_t)w->days + 1;
+	if (end < *last)
+		*last = end;
+	*first = *last - (int64_t)w->days + 1;
 }
 
 struct dlist {
@@ -87,13 +74,14 @@ struct dlist {
 };
 
 static enum dw_err
-on_domain(void *ctx, const struct store_rollup_row *r)
+on_domain(void *ctx, const char *domain, uint64_t n)
 {
 	struct dlist *l = ctx;
 	char **v;
 
+	(void)n;
 	if (!l->w->all_domains && !domains_conf_monitored(l->a->conf,
-	    r->domain)) {
+	    domain)) {
 		l->hidden++;
 		return DW_OK;
 	}
@@ -102,7 +90,7 @@ on_domain(void *ctx, const struct store_rollup_row *r)
 	if ((v = realloc(l->v, (l->n + 1) * sizeof(*v))) == NULL)
 		return DW_ENOMEM;
 	l->v = v;
-	if ((l->v[l->n] = strdup(r->domain)) == NULL)
+	if ((l->v[l->n] = strdup(domain)) == NULL)
 		return DW_ENOMEM;
 	l->n++;
 	return DW_OK;
@@ -113,7 +101,6 @@ cli_domains(struct cli_an *a, const struct cli_window *w, char ***out,
     size_t *n, size_t *hidden)
 {
 	struct dlist l = { a, w, NULL, 0, 0 };
-	struct store_rollup_q q;
 	struct dw_error e;
 	enum dw_err err;
 
@@ -130,9 +117,8 @@ cli_domains(struct cli_an *a, const struct cli_window *w, char ***out,
 		*n = 1;
 		return true;
 	}
-	store_rollup_q_init(&q);
 	dw_error_clear(&e);
-	err = store_rollup_query(a->st, &q, on_domain, &l, &e);
+	err = store_report_domains(a->st, on_domain, &l, &e);
 	if (err != DW_OK) {
 		log_warnx("listing domains: %s", err == DW_ESTORE ? e.msg :
 		    dw_strerror(err));

@@ -3,6 +3,7 @@
  * "sources: daily rollups" and "reading the rollups").
  */
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +16,8 @@
 #include "store_sqlite.h"
 
 #define SCAN_ARENA_MAX	((size_t)4 << 20)	/* one record's results */
+
+_Static_assert(STORE_BUCKET_DAYS == 32, "the bucket SQL says day / 32");
 #define QUERY_SQL_MAX	4096
 
 enum { TXN_OWN = 1 };	/* store_rollup_state.backend: we began it */
@@ -77,6 +80,7 @@ enum dw_err
 sq_rollup_clear(struct store *st, struct dw_error *e)
 {
 	return sqx_exec(st, "DELETE FROM rollup_day; DELETE FROM rollup_ip; "
+	    "DELETE FROM rollup_bucket; "
 	    "DELETE FROM rollup_reporter; DELETE FROM ip_seen; "
 	    "DELETE FROM rollup_dirty", e);
 }
@@ -421,14 +425,79 @@ sq_rollup_put(struct store *st, const struct store_rollup_batch *b,
 
 /* ---- reading ----------------------------------------------------------- */
 
+/*
+ * Parameters: ?1 domain, ?2 service (each only when given: a condition
+ * "?1 IS NULL OR domain = ?1" would keep SQLite from the index), ?3 ?4
+ * the days, ?5 the limit, ?6 ?7 the whole buckets inside the window, ?8
+ * ?9 the days before and after them.
+ */
+struct qwin {
+	int64_t		 first, last;	/* clamped to real days */
+	int64_t		 fb, lb;	/* whole buckets [fb, lb] */
+	int64_t		 left, right;	/* days [first, left], [right, last] */
+};
+
+#define QDAY_MAX	((int64_t)1 << 30)	/* far past any real day */
+
+static void
+qwin_of(const struct store_rollup_q *q, struct qwin *w)
+{
+	w->first = q->first_day < 0 ? 0 : q->first_day;
+	w->last = q->last_day > QDAY_MAX ? QDAY_MAX : q->last_day;
+	w->fb = (w->first + STORE_BUCKET_DAYS - 1) / STORE_BUCKET_DAYS;
+	w->lb = (w->last + 1) / STORE_BUCKET_DAYS - 1;
+	/* one lower and one upper bound per branch, so both bound the
+	 * index range (a third condition is only filtered row by row) */
+	w->left = w->fb * STORE_BUCKET_DAYS - 1;
+	w->right = w->fb <= w->lb ? (w->lb + 1) * STORE_BUCKET_DAYS :
+	    w->left + 1;
+	if (w->left > w->last)
+		w->left = w->last;
+	if (w->right < w->first)
+		w->right = w->first;
+}
+
 static void
 bind_q(sqlite3_stmt *s, const struct store_rollup_q *q)
 {
-	sqx_text(s, 1, q->domain);
-	sqx_text(s, 2, q->service);
-	sqlite3_bind_int64(s, 3, q->first_day);
-	sqlite3_bind_int64(s, 4, q->last_day);
+	struct qwin w;
+
+	qwin_of(q, &w);
+	if (q->domain != NULL)
+		sqx_text(s, 1, q->domain);
+	if (q->service != NULL)
+		sqx_text(s, 2, q->service);
+	sqlite3_bind_int64(s, 3, w.first);
+	sqlite3_bind_int64(s, 4, w.last);
 	sqlite3_bind_int64(s, 5, q->limit > 0 ? (int64_t)q->limit : -1);
+	sqlite3_bind_int64(s, 6, w.fb);
+	sqlite3_bind_int64(s, 7, w.lb);
+	sqlite3_bind_int64(s, 8, w.left);
+	sqlite3_bind_int64(s, 9, w.right);
+}
+
+#define SUM_COLS "messages, dmarc_pass, spf_aligned, dkim_aligned, " \
+	"spf_pass, dkim_pass, pe_pass, d_none, d_quarantine, d_reject, " \
+	"sig_dkim, sig_spf, sig_ptr"
+
+/* The rows to sum: rollup_day, or whole buckets plus the days around. */
+static void
+query_from(const struct store_rollup_q *q, const char *cond, struct buf *b)
+{
+	if (q->by & ROLLUP_BY_DAY) {
+		(void)buf_printf(b, "(SELECT domain, day, header_from, service,"
+		    " shape, " SUM_COLS ", day AS fd, day AS ld FROM rollup_day"
+		    " WHERE %s AND day >= ?3 AND day <= ?4)", cond);
+		return;
+	}
+	(void)buf_printf(b, "(SELECT domain, day, header_from, service, shape,"
+	    " " SUM_COLS ", day AS fd, day AS ld FROM rollup_day WHERE %s "
+	    "AND day >= ?3 AND day <= ?8 UNION ALL SELECT domain, -1, "
+	    "header_from, service, shape, " SUM_COLS ", first_day, last_day "
+	    "FROM rollup_bucket WHERE %s AND bucket >= ?6 AND bucket <= ?7 "
+	    "UNION ALL SELECT domain, day, header_from, service, shape, "
+	    SUM_COLS ", day, day FROM rollup_day WHERE %s AND day >= ?9 AND "
+	    "day <= ?4)", cond, cond, cond);
 }
 
 /* The query of store_rollup_query(): key columns, then the sums. */
@@ -436,14 +505,17 @@ static enum dw_err
 query_sql(const struct store_rollup_q *q, struct buf *b)
 {
 	bool day = q->by & ROLLUP_BY_DAY, ip = q->by & ROLLUP_BY_IP;
+	char cond[64];
 
-	if (ip)
+	snprintf(cond, sizeof(cond), "%s AND %s", q->domain != NULL ?
+	    "domain = ?1" : "1", q->service != NULL ? "service = ?2" : "1");
+	if (ip) {
 		(void)buf_printf(b, "SELECT domain, %s, NULL, service, "
 		    "source_ip, sum(messages), sum(dmarc_pass), 0, 0, 0, 0, 0, "
 		    "0, 0, 0, max(sig_dkim), max(sig_spf), max(sig_ptr), 0, 0, "
-		    "0, 0, min(day), max(day) FROM rollup_ip ",
-		    day ? "day" : "-1");
-	else
+		    "0, 0, min(day), max(day) FROM rollup_ip WHERE %s AND day "
+		    ">= ?3 AND day <= ?4 ", day ? "day" : "-1", cond);
+	} else {
 		(void)buf_printf(b, "SELECT domain, %s, %s, %s, NULL, "
 		    "sum(messages), sum(dmarc_pass), sum(spf_aligned), "
 		    "sum(dkim_aligned), sum(spf_pass), sum(dkim_pass), "
@@ -452,14 +524,15 @@ query_sql(const struct store_rollup_q *q, struct buf *b)
 		    "total(CASE WHEN shape = 1 THEN messages END),"
 		    " total(CASE WHEN shape = 2 THEN messages END), "
 		    "total(CASE WHEN shape = 3 THEN messages END), "
-		    "total(CASE WHEN shape = 4 THEN messages END), min(day), "
-		    "max(day) FROM rollup_day ", day ? "day" : "-1",
+		    "total(CASE WHEN shape = 4 THEN messages END), min(fd), "
+		    "max(ld) FROM ", day ? "day" : "-1",
 		    q->by & ROLLUP_BY_FROM ? "header_from" : "NULL",
 		    q->by & ROLLUP_BY_SERVICE ? "service" : "NULL");
-	(void)buf_printf(b, "WHERE (?1 IS NULL OR domain = ?1) AND (?2 IS "
-	    "NULL OR service = ?2) AND day >= ?3 AND day <= ?4 GROUP BY "
-	    "domain%s%s%s%s ORDER BY domain, %s LIMIT ?5",
-	    day ? ", day" : "", !ip && (q->by & ROLLUP_BY_FROM) ?
+		query_from(q, cond, b);
+		(void)buf_puts(b, " ");
+	}
+	(void)buf_printf(b, "GROUP BY domain%s%s%s%s ORDER BY domain, %s "
+	    "LIMIT ?5", day ? ", day" : "", !ip && (q->by & ROLLUP_BY_FROM) ?
 	    ", header_from" : "", ip || (q->by & ROLLUP_BY_SERVICE) ?
 	    ", service" : "", ip ? ", source_ip" : "",
 	    day ? "day" : "sum(messages) DESC, 2, 3, 4, 5");
@@ -511,21 +584,100 @@ sq_rollup_query(struct store *st, const struct store_rollup_q *q,
 }
 
 enum dw_err
+sq_rollup_buckets(struct store *st, const char *domain, int64_t first_day,
+    int64_t last_day, struct dw_error *e)
+{
+	static const char *const sql[] = {
+		"DELETE FROM rollup_bucket WHERE domain = ?1 AND bucket >= ?2 "
+		    "AND bucket <= ?3",
+		"INSERT INTO rollup_bucket SELECT domain, day / 32, "
+		    "header_from, service, shape, sum(messages), "
+		    "sum(dmarc_pass), sum(spf_aligned), sum(dkim_aligned), "
+		    "sum(spf_pass), sum(dkim_pass), sum(pe_pass), sum(d_none), "
+		    "sum(d_quarantine), sum(d_reject), sum(sig_dkim), "
+		    "sum(sig_spf), sum(sig_ptr), min(day), max(day) FROM "
+		    "rollup_day WHERE domain = ?1 AND day >= ?2 * 32 AND day "
+		    "<= ?3 * 32 + 31 GROUP BY domain, day / 32, header_from, "
+		    "service, shape",
+	};
+	sqlite3_stmt *s;
+	enum dw_err err = DW_OK;
+	size_t i;
+
+	for (i = 0; i < 2 && err == DW_OK; i++) {
+		if ((err = sqx_prepare(st, sql[i], &s, e)) != DW_OK)
+			break;
+		sqx_text(s, 1, domain);
+		sqlite3_bind_int64(s, 2, first_day / STORE_BUCKET_DAYS);
+		sqlite3_bind_int64(s, 3, last_day / STORE_BUCKET_DAYS);
+		err = sqx_done(st, s, e, "summing buckets");
+		sqlite3_finalize(s);
+	}
+	return err;
+}
+
+enum dw_err
+sq_report_domains(struct store *st, store_count_cb cb, void *ctx,
+    struct dw_error *e)
+{
+	sqlite3_stmt *s;
+	enum dw_err err;
+	int rc;
+
+	if ((err = sqx_prepare(st, "SELECT domain, count(*) FROM reports "
+	    "GROUP BY domain ORDER BY domain", &s, e)) != DW_OK)
+		return err;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if ((err = cb(ctx, sqx_col(s, 0), sqx_u64(s, 1))) != DW_OK)
+			break;
+	if (err == DW_OK && rc != SQLITE_DONE)
+		err = sqx_fail(st, e, "listing domains");
+	sqlite3_finalize(s);
+	return err;
+}
+
+enum dw_err
+sq_rollup_last_day(struct store *st, const char *domain, int64_t *day,
+    struct dw_error *e)
+{
+	sqlite3_stmt *s;
+	enum dw_err err;
+	int rc;
+
+	*day = -1;
+	/* the primary key's first columns: one index probe */
+	if ((err = sqx_prepare(st, "SELECT max(day) FROM rollup_day WHERE "
+	    "domain = ?", &s, e)) != DW_OK)
+		return err;
+	sqx_text(s, 1, domain);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL)
+		*day = sqlite3_column_int64(s, 0);
+	else if (rc != SQLITE_ROW)
+		err = sqx_fail(st, e, "reading the last day");
+	sqlite3_finalize(s);
+	return err;
+}
+
+enum dw_err
 sq_rollup_reporters(struct store *st, const struct store_rollup_q *q,
     store_reporter_cb cb, void *ctx, struct dw_error *e)
 {
-	static const char sql[] = "SELECT r.domain, p.org_name, p.email, "
+	static const char head[] = "SELECT r.domain, p.org_name, p.email, "
 	    "sum(r.records), sum(r.messages), sum(r.dmarc_pass), "
 	    "sum(r.suspect_records), sum(r.suspect_messages) FROM "
-	    "rollup_reporter r JOIN reporters p ON p.id = r.reporter_id WHERE "
-	    "(?1 IS NULL OR r.domain = ?1) AND (?2 IS NULL OR 1) AND r.day >= "
-	    "?3 AND r.day <= ?4 GROUP BY r.domain, r.reporter_id ORDER BY "
-	    "r.domain, sum(r.messages) DESC LIMIT ?5";
+	    "rollup_reporter r JOIN reporters p ON p.id = r.reporter_id WHERE ";
+	static const char tail[] = " AND r.day >= ?3 AND r.day <= ?4 GROUP "
+	    "BY r.domain, r.reporter_id ORDER BY r.domain, sum(r.messages) "
+	    "DESC LIMIT ?5";
+	char sql[sizeof(head) + sizeof(tail) + 64];
 	struct store_reporter_row r;
 	sqlite3_stmt *s;
 	enum dw_err err;
 	int rc;
 
+	snprintf(sql, sizeof(sql), "%s%s%s", head, q->domain != NULL ?
+	    "r.domain = ?1" : "1", tail);
 	if ((err = sqx_prepare(st, sql, &s, e)) != DW_OK)
 		return err;
 	bind_q(s, q);

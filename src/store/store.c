@@ -283,6 +283,27 @@ store_rollup_query(struct store *st, const struct store_rollup_q *q,
 }
 
 enum dw_err
+store_rollup_buckets(struct store *st, const char *domain, int64_t first_day,
+    int64_t last_day, struct dw_error *e)
+{
+	return st->ops->rollup_buckets(st, domain, first_day, last_day, e);
+}
+
+enum dw_err
+store_report_domains(struct store *st, store_count_cb cb, void *ctx,
+    struct dw_error *e)
+{
+	return st->ops->report_domains(st, cb, ctx, e);
+}
+
+enum dw_err
+store_rollup_last_day(struct store *st, const char *domain, int64_t *day,
+    struct dw_error *e)
+{
+	return st->ops->rollup_last_day(st, domain, day, e);
+}
+
+enum dw_err
 store_rollup_reporters(struct store *st, const struct store_rollup_q *q,
     store_reporter_cb cb, void *ctx, struct dw_error *e)
 {

@@ -374,6 +374,12 @@ typedef enum dw_err (*store_dirty_cb)(void *ctx, const char *domain,
 /* The day ranges marked for recomputation. */
 enum dw_err store_rollup_dirty(struct store *st, store_dirty_cb cb,
     void *ctx, struct dw_error *e);
+/* rollup_day summed in buckets of STORE_BUCKET_DAYS days, for long
+ * windows; rebuilt from rollup_day for the buckets that hold days
+ * [first, last] of domain. */
+#define STORE_BUCKET_DAYS	32
+enum dw_err store_rollup_buckets(struct store *st, const char *domain,
+    int64_t first_day, int64_t last_day, struct dw_error *e);
 /* Removes the rollup rows of domain on days [first, last]. */
 enum dw_err store_rollup_forget(struct store *st, const char *domain,
     int64_t first_day, int64_t last_day, struct dw_error *e);
@@ -496,6 +502,10 @@ enum dw_err store_rollup_query(struct store *st,
     const struct store_rollup_q *q, store_rollup_row_cb cb, void *ctx,
     struct dw_error *e);
 
+/* The last day domain has rollups on; *day is -1 when none. */
+enum dw_err store_rollup_last_day(struct store *st, const char *domain,
+    int64_t *day, struct dw_error *e);
+
 struct store_reporter_row {
 	const char	*domain;
 	const char	*org_name, *email;
@@ -528,6 +538,9 @@ typedef enum dw_err (*store_count_cb)(void *ctx, const char *domain,
 enum dw_err store_report_counts(struct store *st,
     const struct store_filter *f, store_count_cb cb, void *ctx,
     struct dw_error *e);
+/* The policy domains with reports, and how many each. */
+enum dw_err store_report_domains(struct store *st, store_count_cb cb,
+    void *ctx, struct dw_error *e);
 
 /* ---- sources: the approved-sender inventory ------------------------- */
 

@@ -85,6 +85,12 @@ struct store_ops {
 	enum dw_err (*rollup_query)(struct store *,
 	    const struct store_rollup_q *, store_rollup_row_cb, void *,
 	    struct dw_error *);
+	enum dw_err (*rollup_buckets)(struct store *, const char *, int64_t,
+	    int64_t, struct dw_error *);
+	enum dw_err (*report_domains)(struct store *, store_count_cb, void *,
+	    struct dw_error *);
+	enum dw_err (*rollup_last_day)(struct store *, const char *,
+	    int64_t *, struct dw_error *);
 	enum dw_err (*rollup_reporters)(struct store *,
 	    const struct store_rollup_q *, store_reporter_cb, void *,
 	    struct dw_error *);

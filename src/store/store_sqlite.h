@@ -131,6 +131,12 @@ enum dw_err sq_rollup_put(struct store *st, const struct store_rollup_batch *b,
     struct dw_error *e);
 enum dw_err sq_rollup_query(struct store *st, const struct store_rollup_q *q,
     store_rollup_row_cb cb, void *ctx, struct dw_error *e);
+enum dw_err sq_rollup_buckets(struct store *st, const char *domain,
+    int64_t first_day, int64_t last_day, struct dw_error *e);
+enum dw_err sq_report_domains(struct store *st, store_count_cb cb, void *ctx,
+    struct dw_error *e);
+enum dw_err sq_rollup_last_day(struct store *st, const char *domain,
+    int64_t *day, struct dw_error *e);
 enum dw_err sq_rollup_reporters(struct store *st,
     const struct store_rollup_q *q, store_reporter_cb cb, void *ctx,
     struct dw_error *e);

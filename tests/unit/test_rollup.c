@@ -173,7 +173,7 @@ on_row(void *ctx, const struct store_rollup_row *r)
 }
 
 static struct sums
-service(const char *domain, const char *key)
+window(const char *domain, const char *key, int64_t first, int64_t last)
 {
 	struct store_rollup_q q;
 	struct sums s;
@@ -184,8 +184,16 @@ service(const char *domain, const char *key)
 	store_rollup_q_init(&q);
 	q.by = ROLLUP_BY_SERVICE;
 	q.domain = domain;
+	q.first_day = first;
+	q.last_day = last;
 	assert_int_equal(store_rollup_query(st, &q, on_row, &s, &e), DW_OK);
 	return s;
+}
+
+static struct sums
+service(const char *domain, const char *key)
+{
+	return window(domain, key, INT64_MIN, INT64_MAX);
 }
 
 static const struct rec day100[] = {
@@ -241,6 +249,16 @@ test_refresh(void **state)
 	m = service("examplehealth.org", "microsoft365");
 	assert_int_equal(m.r.c[RC_MESSAGES], 20);
 	assert_int_equal(m.r.last_day, 101);
+	/* days 96-127 are one whole bucket; 101-101 and 90-100 are days */
+	m = window("examplehealth.org", "microsoft365", 96, 127);
+	assert_int_equal(m.r.c[RC_MESSAGES], 20);
+	assert_int_equal(m.r.first_day, 100);
+	m = window("examplehealth.org", "microsoft365", 101, 101);
+	assert_int_equal(m.r.c[RC_MESSAGES], 10);
+	m = window("examplehealth.org", "microsoft365", 64, 100);
+	assert_int_equal(m.r.c[RC_MESSAGES], 10);
+	m = window("examplehealth.org", "microsoft365", 50, 200);
+	assert_int_equal(m.r.c[RC_MESSAGES], 20);
 	/* nothing new: nothing done */
 	refresh(&s);
 	assert_int_equal(s.records, 0);

@@ -60,6 +60,33 @@ CREATE TABLE rollup_day (
 	PRIMARY KEY (domain, day, header_from, service, shape)
 ) WITHOUT ROWID;
 
+-- rollup_day summed over buckets of 32 days (bucket = day / 32), so a
+-- query over months reads one row where it would read 32: whole buckets
+-- come from here, the days at either end of a window from rollup_day.
+CREATE TABLE rollup_bucket (
+	domain		TEXT NOT NULL,
+	bucket		INTEGER NOT NULL,
+	header_from	TEXT NOT NULL,
+	service		TEXT NOT NULL,
+	shape		INTEGER NOT NULL,
+	messages	INTEGER NOT NULL,
+	dmarc_pass	INTEGER NOT NULL,
+	spf_aligned	INTEGER NOT NULL,
+	dkim_aligned	INTEGER NOT NULL,
+	spf_pass	INTEGER NOT NULL,
+	dkim_pass	INTEGER NOT NULL,
+	pe_pass		INTEGER NOT NULL,
+	d_none		INTEGER NOT NULL,
+	d_quarantine	INTEGER NOT NULL,
+	d_reject	INTEGER NOT NULL,
+	sig_dkim	INTEGER NOT NULL,
+	sig_spf		INTEGER NOT NULL,
+	sig_ptr		INTEGER NOT NULL,
+	first_day	INTEGER NOT NULL,
+	last_day	INTEGER NOT NULL,
+	PRIMARY KEY (domain, bucket, header_from, service, shape)
+) WITHOUT ROWID;
+
 -- Per source address of a service, for the inventory's detail.
 CREATE TABLE rollup_ip (
 	domain		TEXT NOT NULL,
