@@ -223,44 +223,44 @@ list(char *out, size_t sz, const char *const *v, size_t n)
 
 size_t
 an_fixes(const struct an_service *s, const char *domain,
-    char fixes[AN_FIXES_MAX][AN_TEXT_MAX])
+    char fixes[AN_FIXES_MAX][AN_FIX_MAX])
 {
 	const struct catalog_service *c = s->svc;
 	uint64_t m = s->c[RC_MESSAGES];
-	char sel[AN_TEXT_MAX];
+	char sel[AN_TEXT_MAX * 2];
 	size_t n = 0;
 
 	if (!an_below(s))
 		return 0;
 	if (an_pct(s->c[RC_SPF_ALIGNED], m) < AN_ALIGNED_MIN) {
 		if (an_pct(s->c[RC_SPF_PASS], m) >= AN_ALIGNED_MIN)
-			snprintf(fixes[n++], AN_TEXT_MAX, "SPF passes for the "
+			snprintf(fixes[n++], AN_FIX_MAX, "SPF passes for the "
 			    "service's own bounce domain, not %s: set a "
 			    "custom MAIL FROM (return path) under %s", domain,
 			    domain);
 		else if (c != NULL && c->nspf > 0)
-			snprintf(fixes[n++], AN_TEXT_MAX, "SPF fails: add "
+			snprintf(fixes[n++], AN_FIX_MAX, "SPF fails: add "
 			    "include:%s to the SPF record of the MAIL FROM "
 			    "domain", c->spf[0]);
 		else
-			snprintf(fixes[n++], AN_TEXT_MAX, "SPF fails: "
+			snprintf(fixes[n++], AN_FIX_MAX, "SPF fails: "
 			    "authorize its addresses in the SPF record of "
 			    "the MAIL FROM domain");
 	}
 	if (an_pct(s->c[RC_DKIM_ALIGNED], m) < AN_ALIGNED_MIN) {
 		if (c != NULL && c->nselectors > 0) {
 			list(sel, sizeof(sel), c->selectors, c->nselectors);
-			snprintf(fixes[n++], AN_TEXT_MAX, "DKIM does not sign "
+			snprintf(fixes[n++], AN_FIX_MAX, "DKIM does not sign "
 			    "as %s: publish its selector(s) %s under "
 			    "_domainkey.%s and turn on signing", domain, sel,
 			    domain);
 		} else
-			snprintf(fixes[n++], AN_TEXT_MAX, "DKIM does not sign "
+			snprintf(fixes[n++], AN_FIX_MAX, "DKIM does not sign "
 			    "as %s: set up DKIM for %s in the service",
 			    domain, domain);
 	}
 	if (n == 2)
-		snprintf(fixes[n++], AN_TEXT_MAX, "either fix is enough for "
+		snprintf(fixes[n++], AN_FIX_MAX, "either fix is enough for "
 		    "DMARC; both keep mail passing when one breaks");
 	return n;
 }

@@ -31,6 +31,7 @@
 
 #define AN_TEXT_MAX	256
 #define AN_FIXES_MAX	4
+#define AN_FIX_MAX	1024	/* one fix: two domain names and selectors */
 #define AN_ALIGNED_MIN	98.0	/* % DMARC pass an approved service needs */
 #define AN_SERVICES_MAX	100000	/* services of one domain read at once */
 
@@ -83,7 +84,7 @@ bool an_below(const struct an_service *s);
  * into fixes; returns how many.  Empty when it passes.
  */
 size_t an_fixes(const struct an_service *s, const char *domain,
-    char fixes[AN_FIXES_MAX][AN_TEXT_MAX]);
+    char fixes[AN_FIXES_MAX][AN_FIX_MAX]);
 
 /* The display name of a service key (catalog name, or a description of
  * the group) into out. */

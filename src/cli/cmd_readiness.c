@@ -349,7 +349,7 @@ text_impact(const struct plan *p)
 static void
 ready_text(struct cli_an *a, const struct plan *p)
 {
-	char fixes[AN_FIXES_MAX][AN_TEXT_MAX], name[300];
+	char fixes[AN_FIXES_MAX][AN_FIX_MAX], name[300];
 	const struct an_service *s;
 	struct an_failing f;
 	size_t i, k, nf;

@@ -51,7 +51,7 @@ json_t *
 src_json_service(const struct an_service *s, const char *domain)
 {
 	struct an_failing f;
-	char first[11], last[11], fixes[AN_FIXES_MAX][AN_TEXT_MAX];
+	char first[11], last[11], fixes[AN_FIXES_MAX][AN_FIX_MAX];
 	json_t *o, *fx;
 	size_t i, nf;
 	uint64_t m = s->c[RC_MESSAGES];
@@ -288,7 +288,7 @@ src_show_domain(struct cli_an *a, const struct cli_window *w,
 	struct an_service *v, *s = NULL;
 	struct store_rollup_q q;
 	struct ipctx ic = { a, json, NULL };
-	char fixes[AN_FIXES_MAX][AN_TEXT_MAX], dom[512];
+	char fixes[AN_FIXES_MAX][AN_FIX_MAX], dom[512];
 	struct dw_error e;
 	size_t n, i, nf;
 	int64_t first, last;

@@ -304,7 +304,7 @@ test_analysis(void **state)
 	struct an_service *v;
 	const struct an_service *ms = NULL, *bill = NULL, *unk = NULL;
 	struct an_failing f;
-	char fixes[AN_FIXES_MAX][AN_TEXT_MAX];
+	char fixes[AN_FIXES_MAX][AN_FIX_MAX];
 	struct dw_error e;
 	size_t n, i;
 
