@@ -13,18 +13,11 @@ from_zone(const char *path)
 {
 	struct dns_resolver *r;
 	struct dw_error e = { DW_OK, "" };
-	struct buf b;
 
-	if (!cli_read_file(path, CLI_ZONE_MAX, "--zone", &b))
+	if (dns_fake_from_file(path, CLI_ZONE_MAX, &r, &e) != DW_OK) {
+		log_warnx("--zone %s", e.msg);
 		return NULL;
-	r = dns_fake_new();
-	if (r != NULL && dns_fake_load_yaml(r, buf_str(&b), b.len, &e) !=
-	    DW_OK) {
-		log_warnx("--zone %s: %s", path, e.msg);
-		dns_free(r);
-		r = NULL;
 	}
-	buf_fini(&b);
 	return r;
 }
 

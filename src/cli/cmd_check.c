@@ -17,6 +17,7 @@
 #include "base/buf.h"
 #include "base/log.h"
 #include "check/check.h"
+#include "check/check_store.h"
 #include "cli.h"
 #include "cli_dns.h"
 #include "cli_json.h"
@@ -346,44 +347,13 @@ on_change(void *ctx, const struct store_dns_change *c)
 static void
 store_result(struct cctx *cc, const struct check_result *r)
 {
-	struct store_dns_record *v;
-	struct store_check sc;
 	struct dw_error e = { DW_OK, "" };
-	struct buf ids;
-	size_t i;
 
-	v = calloc(r->nrecords + 1, sizeof(*v));
-	buf_init(&ids, (size_t)1 << 20);
-	for (i = 0; i < r->nfindings; i++)
-		(void)buf_printf(&ids, "%s%s", i ? " " : "",
-		    r->findings[i].def->id);
-	if (v == NULL) {
-		log_warnx("%s: out of memory storing the check", r->domain);
-		cc->failed = true;
-		buf_fini(&ids);
-		return;
-	}
-	for (i = 0; i < r->nrecords; i++) {
-		v[i].kind = r->records[i].kind;
-		v[i].name = r->records[i].name;
-		v[i].value = r->records[i].value;
-		v[i].event_type = r->records[i].event_type;
-		v[i].event_value = r->records[i].event_value;
-	}
-	sc.domain = r->domain;
-	sc.at = r->checked_at;
-	sc.grade = (char[]){ r->grade, 0 };
-	sc.score = r->score;
-	sc.worst = check_sev_name(r->worst);
-	sc.findings = buf_str(&ids);
-	if (store_check_put(cc->st, &sc, v, r->nrecords, on_change, cc,
-	    &e) != DW_OK) {
+	if (check_store(cc->st, r, on_change, cc, &e) != DW_OK) {
 		log_warnx("%s: the check was not stored: %s", r->domain,
 		    e.msg);
 		cc->failed = true;
 	}
-	buf_fini(&ids);
-	free(v);
 }
 
 static void

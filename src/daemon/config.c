@@ -10,7 +10,7 @@
 
 #include "config.h"
 
-enum sect { S_STORE, S_LOG, S_HTTP, S_IMAP, S_FOLDER };
+enum sect { S_STORE, S_LOG, S_HTTP, S_CHECK, S_IMAP, S_FOLDER };
 enum ctype { T_STR, T_BOOL, T_UINT, T_LEVEL };
 
 struct setting {
@@ -24,7 +24,7 @@ struct setting {
 };
 
 static const char *const sect_names[] = {
-	"store", "log", "http", "imap", "folder"
+	"store", "log", "http", "check", "imap", "folder"
 };
 
 #define G(f)	offsetof(struct conf, f)
@@ -46,6 +46,19 @@ static const struct setting table[] = {
 	    "empty: uploads refused" },
 	{ S_HTTP, "max_upload_mib", T_UINT, "64", 1, 1024,
 	    G(max_upload_mib), "largest upload accepted, in MiB" },
+	{ S_CHECK, "domains", T_STR, "", 0, 0, G(check_domains),
+	    "domains whose DNS posture is checked and kept in the history, "
+	    "space-separated; empty: no checks" },
+	{ S_CHECK, "selectors", T_STR, "", 0, 0, G(check_selectors),
+	    "DKIM selectors to look at besides the built-in list" },
+	{ S_CHECK, "interval", T_UINT, "3600", 60, 604800,
+	    G(check_interval), "seconds between checks" },
+	{ S_CHECK, "resolver", T_STR, "", 0, 0, G(check_resolver),
+	    "ADDR@PORT of the resolver to ask; empty: the system's" },
+	{ S_CHECK, "trust_anchor", T_STR, "", 0, 0, G(check_trust_anchor),
+	    "DNSSEC trust anchor file; empty: no validation" },
+	{ S_CHECK, "zone", T_STR, "", 0, 0, G(check_zone),
+	    "answer from this zone-data file instead of DNS (drafts, tests)" },
 	{ S_IMAP, "url", T_STR, "!", 0, 0, I(url),
 	    "imaps://host[:port]/MAILBOX" },
 	{ S_IMAP, "user", T_STR, "!", 0, 0, I(user), "login name" },
@@ -288,7 +301,7 @@ finish(struct loadctx *lc)
 	size_t i;
 	int s;
 
-	for (s = S_STORE; s <= S_HTTP; s++)
+	for (s = S_STORE; s <= S_CHECK; s++)
 		if ((err = finish_section(lc, (enum sect)s, (char *)c, "")) !=
 		    DW_OK)
 			return err;
@@ -362,7 +375,7 @@ conf_free(struct conf *c)
 	size_t i;
 	int s;
 
-	for (s = S_STORE; s <= S_HTTP; s++)
+	for (s = S_STORE; s <= S_CHECK; s++)
 		free_strings((enum sect)s, (char *)c);
 	for (i = 0; i < c->nimap; i++) {
 		free_strings(S_IMAP, (char *)&c->imap[i]);

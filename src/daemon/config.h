@@ -49,6 +49,12 @@ struct conf {
 	char			*http_listen;	/* "ADDR:PORT" or empty */
 	char			*upload_token_file;
 	unsigned		 max_upload_mib;
+	char			*check_domains;		/* space-separated */
+	char			*check_selectors;
+	unsigned		 check_interval;
+	char			*check_resolver;
+	char			*check_trust_anchor;
+	char			*check_zone;
 	struct conf_imap	 imap[CONF_MAX_JOBS];
 	size_t			 nimap;
 	struct conf_folder	 folder[CONF_MAX_JOBS];

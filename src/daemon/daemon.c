@@ -23,6 +23,9 @@
 
 #include "base/log.h"
 #include "base/secret.h"
+#include "check/check.h"
+#include "check/check_store.h"
+#include "dns/dns_fake.h"
 #include "config.h"
 #include "daemon.h"
 #include "fetch/imap.h"
@@ -36,7 +39,7 @@
 #define FOLDER_BATCH		64	/* files per commit */
 #define FOLDER_MAX_FILES	10000	/* taken per scan */
 
-enum job_kind { JOB_IMAP, JOB_FOLDER };
+enum job_kind { JOB_IMAP, JOB_FOLDER, JOB_CHECK };
 
 struct job {
 	enum job_kind	 kind;
@@ -54,7 +57,7 @@ struct daemon {
 	struct ingest	*in;
 	struct metrics	*m;
 	struct http	*http;
-	struct job	 jobs[CONF_MAX_JOBS];
+	struct job	 jobs[CONF_MAX_JOBS + 1];	/* + the checks */
 	size_t		 njobs;
 	sigset_t	 sigs;
 	int		 stop;		/* the signal that asked, or 0 */
@@ -282,6 +285,127 @@ run_folder(struct daemon *dm, const struct conf_folder *cf, bool *waiting,
 	return err;
 }
 
+#define CHECK_ZONE_MAX		((size_t)16 << 20)
+#define CHECK_LIST_MAX		4096	/* domains or selectors */
+
+/* Splits s (modified) on spaces into v; the count. */
+static size_t
+split_words(char *s, char **v, size_t max)
+{
+	size_t n = 0;
+	char *p = s;
+
+	while (*p != '\0' && n < max) {
+		p += strspn(p, " \t,");
+		if (*p == '\0')
+			break;
+		v[n++] = p;
+		p += strcspn(p, " \t,");
+		if (*p != '\0')
+			*p++ = '\0';
+	}
+	return n;
+}
+
+struct checkctx {
+	struct daemon	*dm;
+	enum dw_err	 err;		/* a store failure */
+	struct dw_error	*e;
+	size_t		 failed;	/* domains not checked */
+};
+
+static enum dw_err
+on_dns_change(void *ctx, const struct store_dns_change *c)
+{
+	char o[256], n[256];
+
+	(void)ctx;
+	if (c->first)
+		return DW_OK;
+	log_sanitize(o, sizeof(o), c->old_value ? c->old_value : "(none)");
+	log_sanitize(n, sizeof(n), c->new_value ? c->new_value : "(none)");
+	log_warnx("%s %s changed%s%s: %s -> %s", c->kind, c->name,
+	    c->event_type ? ", event " : "", c->event_type ? c->event_type :
+	    "", o, n);
+	return DW_OK;
+}
+
+static void
+on_checked(void *arg, const struct check_result *r)
+{
+	struct checkctx *cc = arg;
+	char why[256];
+
+	if (r->status != CHECK_DONE) {
+		cc->failed++;
+		log_warnx("check %s: %s", r->domain, log_sanitize(why,
+		    sizeof(why), r->error ? r->error : "not checked"));
+		return;
+	}
+	log_debug("check %s: grade %c", r->domain, r->grade);
+	if (cc->err == DW_OK)
+		cc->err = check_store(cc->dm->st, r, on_dns_change, cc, cc->e);
+}
+
+static enum dw_err
+make_resolver(const struct conf *c, struct dns_resolver **r,
+    struct dw_error *e)
+{
+	struct dns_unbound_opts o = { 0 };
+
+	if (*c->check_zone != '\0')
+		return dns_fake_from_file(c->check_zone, CHECK_ZONE_MAX, r, e);
+	o.upstream = *c->check_resolver ? c->check_resolver : NULL;
+	o.trust_anchor = *c->check_trust_anchor ? c->check_trust_anchor :
+	    NULL;
+	return dns_unbound_new(&o, r, e);
+}
+
+/*
+ * Checks the configured domains and keeps what they publish in the
+ * history: a changed DMARC policy, SPF record, DKIM key or MTA-STS id is
+ * an event in the store, and a warning in the log.
+ */
+static enum dw_err
+run_check(struct daemon *dm, struct dw_error *e)
+{
+	static char *dom[CHECK_LIST_MAX], *sel[CHECK_LIST_MAX];
+	struct checkctx cc = { dm, DW_OK, e, 0 };
+	struct check_opts o = { 0 };
+	struct dns_resolver *r;
+	char *dl, *sl;
+	size_t nd, ns;
+	enum dw_err err;
+
+	dl = strdup(dm->conf.check_domains);
+	sl = strdup(dm->conf.check_selectors);
+	if (dl == NULL || sl == NULL) {
+		free(dl);
+		free(sl);
+		return dw_fail(e, DW_ENOMEM, "out of memory");
+	}
+	nd = split_words(dl, dom, CHECK_LIST_MAX);
+	ns = split_words(sl, sel, CHECK_LIST_MAX);
+	if ((err = make_resolver(&dm->conf, &r, e)) == DW_OK) {
+		o.selectors = (const char *const *)sel;
+		o.nselectors = ns;
+		o.now = (int64_t)time(NULL);
+		err = check_many(r, &o, (const char *const *)dom, nd,
+		    on_checked, &cc);
+		dns_free(r);
+		if (err != DW_OK)
+			dw_fail(e, err, "checks: %s", dw_strerror(err));
+		else if (cc.err != DW_OK)
+			err = cc.err;
+		else if (cc.failed > 0)
+			err = dw_fail(e, DW_EDNS_TEMP, "%zu of %zu domains "
+			    "could not be checked", cc.failed, nd);
+	}
+	free(dl);
+	free(sl);
+	return err;
+}
+
 static bool
 is_store_failure(enum dw_err err)
 {
@@ -304,9 +428,12 @@ run_job(struct daemon *dm, struct job *j)
 	if (j->kind == JOB_IMAP) {
 		interval = ((const struct conf_imap *)j->conf)->interval;
 		err = run_imap(dm, j->conf, &waiting, &e);
-	} else {
+	} else if (j->kind == JOB_FOLDER) {
 		interval = ((const struct conf_folder *)j->conf)->interval;
 		err = run_folder(dm, j->conf, &waiting, &e);
+	} else {
+		interval = dm->conf.check_interval;
+		err = run_check(dm, &e);
 	}
 	metrics_delta(&before, ingest_stats(dm->in), &d);
 	metrics_run(dm->m, j->metric, start, &d, err != DW_OK, waiting);
@@ -347,6 +474,12 @@ make_jobs(struct daemon *dm)
 		j->conf = &dm->conf.folder[i];
 		snprintf(j->name, sizeof(j->name), "folder:%s",
 		    dm->conf.folder[i].name);
+	}
+	if (*dm->conf.check_domains != '\0') {
+		j = &dm->jobs[dm->njobs++];
+		memset(j, 0, sizeof(*j));
+		j->kind = JOB_CHECK;
+		snprintf(j->name, sizeof(j->name), "check");
 	}
 	for (i = 0; i < dm->njobs; i++) {
 		dm->jobs[i].metric = metrics_job(dm->m, dm->jobs[i].name);

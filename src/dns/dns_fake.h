@@ -58,6 +58,12 @@ enum dw_err dns_fake_finish(struct dns_resolver *r);
  * with a "zonedata" key or a zonedata mapping itself.  Borrows buf.
  * DW_ESYNTAX with the reason and line in e on bad data.
  */
+/*
+ * A fake resolver answering from the zone-data file path (at most max
+ * bytes); e names the file and the reason when it cannot.
+ */
+enum dw_err dns_fake_from_file(const char *path, size_t max,
+    struct dns_resolver **out, struct dw_error *e);
 enum dw_err dns_fake_load_yaml(struct dns_resolver *r, const char *buf,
     size_t len, struct dw_error *e);
 /* Loads one zonedata mapping node of an already parsed document. */

@@ -1,8 +1,11 @@
 /* dns_fake_yaml.c: zone data from YAML ("zonedata:" of the SPF suite). */
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "base/buf.h"
 #include "dns_fake.h"
 
 #define ZONE_STRINGS_MAX	256	/* character-strings in one TXT */
@@ -373,5 +376,41 @@ dns_fake_load_yaml(struct dns_resolver *r, const char *buf, size_t len,
 	yaml_parser_delete(&parser);
 	if (err == DW_OK && ndocs == 0)
 		err = dw_fail(e, DW_ESYNTAX, "zone data: empty");
+	return err;
+}
+
+enum dw_err
+dns_fake_from_file(const char *path, size_t max, struct dns_resolver **out,
+    struct dw_error *e)
+{
+	struct dns_resolver *r;
+	struct dw_error le;
+	struct buf b;
+	char chunk[8192];
+	enum dw_err err = DW_OK;
+	size_t n;
+	FILE *fp;
+
+	*out = NULL;
+	if ((fp = fopen(path, "rb")) == NULL)
+		return dw_fail(e, DW_EIO, "%s: %s", path, strerror(errno));
+	buf_init(&b, max);
+	while (err == DW_OK && (n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		if (buf_append(&b, chunk, n) != DW_OK)
+			err = dw_fail(e, DW_ELIMIT, "%s: larger than %zu bytes",
+			    path, max);
+	if (err == DW_OK && ferror(fp))
+		err = dw_fail(e, DW_EIO, "%s: read error", path);
+	fclose(fp);
+	if (err == DW_OK && (r = dns_fake_new()) == NULL)
+		err = dw_fail(e, DW_ENOMEM, "out of memory");
+	if (err == DW_OK && dns_fake_load_yaml(r, buf_str(&b), b.len, &le) !=
+	    DW_OK) {
+		err = dw_fail(e, le.code, "%s: %s", path, le.msg);
+		dns_free(r);
+	} else if (err == DW_OK) {
+		*out = r;
+	}
+	buf_fini(&b);
 	return err;
 }

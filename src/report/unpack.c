@@ -246,6 +246,8 @@ unpack_seen_add(struct buf *b, const char *what)
 	const char *p = buf_str(b);
 	size_t m = strlen(what);
 
+	if (m == 0)
+		return;	/* nothing to note; strstr would not move */
 	while ((p = strstr(p, what)) != NULL) {
 		if ((p == b->data || p[-1] == ' ') &&
 		    (p[m] == ',' || p[m] == '\0'))

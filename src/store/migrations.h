@@ -3,8 +3,8 @@
  * src/store/migrations/NNNN_name.sql becomes one entry, in order, through
  * scripts/embed-sql; a store applies every entry it has not recorded
  * (not only those above the highest, as migrations numbered on separate
- * lines of work may arrive in another order), each in a transaction.  Files are never edited once
- * shipped: a change is a new file.
+ * lines of work may arrive in another order), each in a transaction.
+ * Files are never edited once shipped: a change is a new file.
  */
 #ifndef DW_STORE_MIGRATIONS_H
 #define DW_STORE_MIGRATIONS_H

@@ -77,8 +77,25 @@ interval = 1
 path = $T/in
 interval = $1
 settle = 0
+[check]
+domains = clinic.test
+zone = $T/zone.yml
 EOC
 }
+# mkzone POLICY: zone data for clinic.test publishing DMARC p=POLICY
+mkzone() {
+	cat > "$T/zone.yml" <<EOZ
+zonedata:
+  clinic.test:
+    - MX: [10, mx.clinic.test]
+    - TXT: "v=spf1 mx -all"
+  mx.clinic.test:
+    - A: 192.0.2.10
+  _dmarc.clinic.test:
+    - TXT: "v=DMARC1; p=$1; rua=mailto:d@clinic.test"
+EOZ
+}
+mkzone none
 writeconf 1
 ok "the configuration checks" "$DW" run --check-config "$T/d.conf"
 "$DW" run --config "$T/d.conf" 2> "$T/daemon.log" &
@@ -166,6 +183,9 @@ cp "$T/d.conf.bad" "$T/d.conf"
 kill -HUP $DPID
 ok "a bad configuration on SIGHUP is refused" wait_for 1 sh -c \
     "grep -c 'keeping the running configuration' '$T/daemon.log'"
+ok "the scheduled check of clinic.test is in the history" wait_for 1 \
+    q "SELECT count(*) FROM check_runs"
+mkzone reject
 cp "$T/d.conf.good" "$T/d.conf"
 kill -HUP $DPID
 ok "a good one is taken" wait_for 1 sh -c \
@@ -174,6 +194,12 @@ cp "$EX/outlook.com!portal.examplehealth.org!1762992000!1763078399.xml.gz" \
     "$T/in/"
 ok "and the daemon goes on after it" wait_for 4 q \
     "SELECT count(*) FROM reports"
+ok "the reload checked clinic.test again" wait_for 2 \
+    q "SELECT count(*) FROM check_runs"
+contains "the changed DMARC policy is logged as an event" \
+    "$T/daemon.log" "changed, event dmarc.policy"
+"$DW" --db "$DB" history clinic.test > "$T/hist" 2>&1
+contains "and is in the history" "$T/hist" "[event dmarc.policy]"
 
 # --- stop ------------------------------------------------------------
 kill -TERM $DPID
