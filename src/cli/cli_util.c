@@ -101,31 +101,12 @@ cli_read_list(const char *path, const char *opt, struct buf *b, char ***out)
 bool
 cli_read_file(const char *path, size_t max, const char *what, struct buf *b)
 {
-	char chunk[8192];
-	size_t n;
-	FILE *fp;
+	struct dw_error e;
 
-	buf_init(b, max);
-	if ((fp = fopen(path, "rb")) == NULL) {
-		log_warnx("%s %s: cannot open", what, path);
+	if (buf_read_file(b, path, max, &e) != DW_OK) {
+		log_warnx("%s %s", what, e.msg);
 		return false;
 	}
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
-		if (buf_append(b, chunk, n) != DW_OK) {
-			log_warnx("%s %s: larger than %zu bytes", what, path,
-			    max);
-			fclose(fp);
-			buf_fini(b);
-			return false;
-		}
-	}
-	if (ferror(fp)) {
-		log_warnx("%s %s: read error", what, path);
-		fclose(fp);
-		buf_fini(b);
-		return false;
-	}
-	fclose(fp);
 	return true;
 }
 
