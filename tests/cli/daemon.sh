@@ -93,6 +93,10 @@ zonedata:
     - A: 192.0.2.10
   _dmarc.clinic.test:
     - TXT: "v=DMARC1; p=$1; rua=mailto:d@clinic.test"
+  77.2.0.192.in-addr.arpa:
+    - PTR: mta7.billingvendor.example
+  mta7.billingvendor.example:
+    - A: 192.0.2.77
 EOZ
 }
 mkzone none
@@ -129,6 +133,11 @@ ok "the report file is moved to processed" wait_for yes sh -c \
     "[ -f '$T/in/processed/outlook.com!examplehealth.org!1762992000!1763078399.xml.gz' ] && echo yes"
 ok "the garbage file is moved to invalid" wait_for yes sh -c \
     "[ -f '$T/in/invalid/garbage.txt' ] && echo yes"
+ok "enrichment follows: a source address gets its PTR name" wait_for \
+    mta7.billingvendor.example q \
+    "SELECT ptr FROM ip_info WHERE ip = '192.0.2.77'"
+ok "and the daily rollups are brought up to date" wait_for yes sh -c \
+    "[ \$(sqlite3 '$DB' 'SELECT count(*) FROM rollup_day') -gt 0 ] && echo yes"
 
 curl -s "$H/metrics" > "$T/metrics"
 contains "metrics count the mailbox's report" "$T/metrics" \
