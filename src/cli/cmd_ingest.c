@@ -25,8 +25,8 @@ usage(FILE *fp)
 {
 	fprintf(fp,
 	    "usage: dmarcward [--db PATH] ingest [--json] [--max-size MIB] "
-	    "[--parse-only]\n                 [--offline] [--geoip FILE]... "
-	    "PATH...\n\n"
+	    "[--parse-only]\n                 [--offline | --store-only] "
+	    "[--geoip FILE]... PATH...\n\n"
 	    "Stores the DMARC aggregate reports (XML) and SMTP TLS reports "
 	    "(JSON) found\nin files, folders (recursively), mbox files and "
 	    "Maildir folders: plain,\ngzip, zip or MIME messages.  Then looks "
@@ -38,6 +38,10 @@ usage(FILE *fp)
 	    "  --parse-only     parse and count, store nothing\n"
 	    "  --offline        no DNS: skip the lookups (rollups still "
 	    "run)\n"
+	    "  --store-only     store and stop: no lookups, no rollups "
+	    "(enrich, report,\n"
+	    "                   sources and readiness bring them up to "
+	    "date)\n"
 	    "  --geoip FILE     a GeoIP database for the lookups (up to 4)"
 	    "\n\n"
 	    "Exit status: 0 all stored or duplicate, 1 something was "
@@ -143,6 +147,7 @@ run(struct cli *c, int argc, char **argv)
 		{ "max-size", required_argument, NULL, 'm' },
 		{ "parse-only", no_argument, NULL, 'p' },
 		{ "offline", no_argument, NULL, 'o' },
+		{ "store-only", no_argument, NULL, 's' },
 		{ "geoip", required_argument, NULL, 'g' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -156,9 +161,9 @@ run(struct cli *c, int argc, char **argv)
 	struct refresh_stats es;
 	struct rollup_stats rs;
 	uint64_t mib;
-	double t0;
+	double t0, secs;
 	int ch, i, rc = CLI_EXIT_FAIL;
-	bool offline = false, sources = false;
+	bool offline = false, sources = false, store_only = false;
 	enum dw_err err = DW_OK;
 
 	cli_enrich_init(&ce);
@@ -183,6 +188,9 @@ run(struct cli *c, int argc, char **argv)
 			break;
 		case 'o':
 			offline = true;
+			break;
+		case 's':
+			store_only = true;
 			break;
 		case 'g':
 			if (!cli_enrich_geoip(&ce, optarg))
@@ -227,17 +235,18 @@ run(struct cli *c, int argc, char **argv)
 		log_warnx("ingest stopped: %s: %s", dw_strerror(err), e.msg);
 		goto out;
 	}
+	secs = cli_now() - t0;
 	/* tests set $DMARCWARD_OFFLINE: no live DNS unless they give one */
 	if (getenv("DMARCWARD_OFFLINE") != NULL && c->zone == NULL &&
 	    c->resolver == NULL)
 		offline = true;
-	if (!o.parse_only)
+	if (!o.parse_only && !store_only)
 		sources = cli_enrich_after_ingest(&ce, c, st, offline ||
 		    ingest_stats(in)->records == 0, &es, &rs);
 	if (sources && ui.json)
 		ui.extra = json_pack("{s:o, s:o}", "enrich",
 		    cli_enrich_json(&es), "rollups", cli_rollup_json(&rs));
-	cli_ingest_summary(&ui, ingest_stats(in), cli_now() - t0);
+	cli_ingest_summary(&ui, ingest_stats(in), secs);
 	if (sources && !ui.json) {
 		if (offline)
 			printf("addresses:    not looked up (--offline); "
