@@ -5,7 +5,7 @@
 CC	?= cc
 BUILD	?= build
 PKGS	 = expat zlib libarchive gmime-3.0 sqlite3 libcrypto libssl jansson libunbound yaml-0.1 libcurl \
-	   inih libmicrohttpd libsodium
+	   inih libmicrohttpd libsodium libpsl libmaxminddb
 TESTPKGS = cmocka
 
 OPT	?= -O2
@@ -30,7 +30,7 @@ FRONT_DIRS = src/cli src/web src/daemon
 LIB_SRCS  := $(filter-out $(addsuffix /%,$(FRONT_DIRS)),$(wildcard src/*/*.c))
 CLI_SRCS  := $(wildcard src/cli/*.c src/daemon/*.c)
 MIGRATIONS := $(sort $(wildcard src/store/migrations/*.sql))
-GEN_SRCS  := $(BUILD)/gen/migrations.c
+GEN_SRCS  := $(BUILD)/gen/migrations.c $(BUILD)/gen/catalog.c
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o) $(GEN_SRCS:.c=.o)
 CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/%.o)
 TEST_SRCS := $(wildcard tests/unit/test_*.c)
@@ -57,6 +57,15 @@ $(BUILD)/gen/migrations.c: $(MIGRATIONS) scripts/embed-sql
 	sh scripts/embed-sql $(MIGRATIONS) > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/gen/migrations.o: $(BUILD)/gen/migrations.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# The known-service catalog, built into the binary.
+$(BUILD)/gen/catalog.c: data/services.ini scripts/embed-data
+	@mkdir -p $(dir $@)
+	sh scripts/embed-data catalog_builtin sources/catalog.h \
+	    data/services.ini > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/catalog.o: $(BUILD)/gen/catalog.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/libdmarcward.a: $(LIB_OBJS)

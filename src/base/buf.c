@@ -1,4 +1,5 @@
 /* buf.c: capped growable buffer. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -124,4 +125,28 @@ const char *
 buf_str(const struct buf *b)
 {
 	return b->data != NULL ? b->data : "";
+}
+
+enum dw_err
+buf_read_file(struct buf *b, const char *path, size_t max,
+    struct dw_error *e)
+{
+	char chunk[8192];
+	enum dw_err err = DW_OK;
+	size_t n;
+	FILE *fp;
+
+	buf_init(b, max);
+	if ((fp = fopen(path, "rb")) == NULL)
+		return dw_fail(e, DW_EIO, "%s: %s", path, strerror(errno));
+	while (err == DW_OK && (n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		if (buf_append(b, chunk, n) != DW_OK)
+			err = dw_fail(e, DW_ELIMIT, "%s: larger than %zu bytes",
+			    path, max);
+	if (err == DW_OK && ferror(fp))
+		err = dw_fail(e, DW_EIO, "%s: read error", path);
+	fclose(fp);
+	if (err != DW_OK)
+		buf_fini(b);
+	return err;
 }

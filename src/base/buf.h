@@ -34,5 +34,12 @@ enum dw_err buf_printf(struct buf *b, const char *fmt, ...)
 char *buf_steal(struct buf *b, size_t *len);
 /* Returns data or "" when empty: never NULL. */
 const char *buf_str(const struct buf *b);
+/*
+ * Reads the whole file at path into b (initialized with max), or fails
+ * with e naming the file and the reason (DW_EIO, DW_ELIMIT when it is
+ * larger than max); b is empty after a failure.
+ */
+enum dw_err buf_read_file(struct buf *b, const char *path, size_t max,
+    struct dw_error *e);
 
 #endif

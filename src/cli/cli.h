@@ -1,7 +1,7 @@
 /*
  * cli.h: the command-line front end.  main.c parses the global options
  * (dmarcward [--db PATH] [--zone FILE] [--resolver ADDR]
- * [--trust-anchor FILE] COMMAND [ARGS])
+ * [--trust-anchor FILE] [--catalog FILE] [--config FILE] COMMAND [ARGS])
  * and hands the rest to one command from the table below.  Commands are
  * thin: parse their arguments, call the library, print.
  *
@@ -25,6 +25,8 @@ struct cli {
 	const char	*zone;		/* --zone FILE: DNS from zone data */
 	const char	*resolver;	/* --resolver ADDR[@PORT] */
 	const char	*trust_anchor;	/* --trust-anchor FILE: DNSSEC */
+	const char	*catalog;	/* --catalog FILE: more services */
+	const char	*config;	/* --config FILE: domains and tiers */
 	bool		 quiet;		/* --quiet: no progress, no chatter */
 };
 
@@ -50,6 +52,9 @@ extern const struct cli_cmd cli_cmd_history;
 extern const struct cli_cmd cli_cmd_tls;
 extern const struct cli_cmd cli_cmd_failures;
 extern const struct cli_cmd cli_cmd_failure;
+extern const struct cli_cmd cli_cmd_enrich;
+extern const struct cli_cmd cli_cmd_sources;
+extern const struct cli_cmd cli_cmd_readiness;
 
 /* True when argv holds -h or --help before any "--". */
 bool cli_wants_help(int argc, char **argv);

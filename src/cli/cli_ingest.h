@@ -18,6 +18,7 @@ struct cli_ingest_ui {
 	bool		 json;
 	double		 last;
 	json_t		*rejections;	/* --json: collected here */
+	json_t		*extra;		/* --json: added to the summary */
 };
 
 /* The ingest_opts callbacks; ctx is the struct cli_ingest_ui. */

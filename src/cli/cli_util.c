@@ -5,6 +5,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <jansson.h>
+
 #include "base/buf.h"
 #include "base/log.h"
 #include "base/mono.h"
@@ -94,4 +96,30 @@ cli_read_list(const char *path, const char *opt, struct buf *b, char ***out)
 		(*out)[n++] = p;
 	}
 	return (long)n;
+}
+
+bool
+cli_read_file(const char *path, size_t max, const char *what, struct buf *b)
+{
+	struct dw_error e;
+
+	if (buf_read_file(b, path, max, &e) != DW_OK) {
+		log_warnx("%s %s", what, e.msg);
+		return false;
+	}
+	return true;
+}
+
+void
+cli_json_out(json_t *doc)
+{
+	json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_ENSURE_ASCII |
+	    JSON_PRESERVE_ORDER);
+	putchar('\n');
+}
+
+char *
+cli_clean(char *out, size_t sz, const char *s)
+{
+	return log_sanitize(out, sz, s != NULL ? s : "");
 }

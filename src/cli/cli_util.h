@@ -10,11 +10,26 @@
 
 #include "cli.h"
 #include "cli_json.h"
+#include "base/buf.h"
 
 /* Monotonic seconds, for durations. */
 double cli_now(void);
 /* Strict decimal: digits only, within [min, max]. */
 bool cli_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
+
+/*
+ * Reads a whole file into b (initialized here, capped at max bytes); logs
+ * "WHAT PATH: reason" and returns false when it cannot.  The caller frees
+ * b with buf_fini() after a success.
+ */
+bool cli_read_file(const char *path, size_t max, const char *what,
+    struct buf *b);
+
+/* Prints doc indented, ASCII-only, with a newline; keeps the ref. */
+struct json_t;
+void cli_json_out(struct json_t *doc);
+/* Report content for a terminal: controls and bad UTF-8 escaped. */
+char *cli_clean(char *out, size_t sz, const char *s);
 
 /* YYYY-MM-DD as UTC seconds at 00:00:00. */
 bool cli_parse_date(const char *s, int64_t *out);

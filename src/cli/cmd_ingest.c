@@ -13,6 +13,8 @@
 
 #include "base/log.h"
 #include "cli.h"
+#include "cli_analysis.h"
+#include "cli_enrich.h"
 #include "cli_ingest.h"
 #include "cli_util.h"
 #include "crypto/seal.h"
@@ -24,17 +26,27 @@ usage(FILE *fp)
 {
 	fprintf(fp,
 	    "usage: dmarcward [--db PATH] ingest [--json] [--max-size MIB] "
-	    "[--parse-only]\n                 [--keep-samples --sample-key "
+	    "[--parse-only]\n                 [--offline | --store-only] "
+	    "[--geoip FILE]...\n                 [--keep-samples --sample-key "
 	    "PUBKEYFILE] PATH...\n\n"
 	    "Stores the DMARC aggregate reports (XML), SMTP TLS reports (JSON) "
 	    "and DMARC\nfailure reports found in files, folders (recursively), "
 	    "mbox files and\nMaildir folders: plain, gzip, zip or MIME "
 	    "messages.  Failure reports are\nkept with PHI redacted and "
-	    "without the original message.\n\n"
+	    "without the original message.  Then looks up\nthe new source "
+	    "addresses (dmarcward enrich) and brings the rollups up to\n"
+	    "date.\n\n"
 	    "  --json           print the summary as JSON\n"
 	    "  --max-size MIB   decompressed size cap per report "
 	    "(default 64)\n"
 	    "  --parse-only     parse and count, store nothing\n"
+	    "  --offline        no DNS: skip the lookups (rollups still "
+	    "run)\n"
+	    "  --store-only     store and stop: no lookups, no rollups "
+	    "(enrich, report,\n"
+	    "                   sources and readiness bring them up to "
+	    "date)\n"
+	    "  --geoip FILE     a GeoIP database for the lookups (up to 4)\n"
 	    "  --keep-samples --sample-key PUBKEYFILE\n"
 	    "                   also keep each failure report message, sealed "
 	    "to this\n                   public key (dmarcward failure "
@@ -131,6 +143,8 @@ cli_ingest_summary(const struct cli_ingest_ui *ui,
 		return;
 	}
 	j = cli_ingest_json(ui, s, secs);
+	if (ui->extra != NULL)
+		json_object_update(j, ui->extra);
 	json_dumpf(j, stdout, JSON_INDENT(2) | JSON_ENSURE_ASCII);
 	putchar('\n');
 	json_decref(j);
@@ -143,6 +157,9 @@ run(struct cli *c, int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "max-size", required_argument, NULL, 'm' },
 		{ "parse-only", no_argument, NULL, 'p' },
+		{ "offline", no_argument, NULL, 'o' },
+		{ "store-only", no_argument, NULL, 's' },
+		{ "geoip", required_argument, NULL, 'g' },
 		{ "keep-samples", no_argument, NULL, 'k' },
 		{ "sample-key", required_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
@@ -156,11 +173,16 @@ run(struct cli *c, int argc, char **argv)
 	struct store *st = NULL;
 	struct ingest *in = NULL;
 	struct dw_error e;
+	struct cli_enrich ce;
+	struct refresh_stats es;
+	struct rollup_stats rs;
 	uint64_t mib;
-	double t0;
+	double t0, secs;
 	int ch, i, rc = CLI_EXIT_FAIL;
+	bool offline = false, sources = false, store_only = false;
 	enum dw_err err = DW_OK;
 
+	cli_enrich_init(&ce);
 	ingest_opts_default(&o);
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
@@ -179,6 +201,16 @@ run(struct cli *c, int argc, char **argv)
 			break;
 		case 'p':
 			o.parse_only = true;
+			break;
+		case 'o':
+			offline = true;
+			break;
+		case 's':
+			store_only = true;
+			break;
+		case 'g':
+			if (!cli_enrich_geoip(&ce, optarg))
+				goto out;
 			break;
 		case 'k':
 			keep = true;
@@ -199,7 +231,7 @@ run(struct cli *c, int argc, char **argv)
 		return CLI_EXIT_FAIL;
 	}
 	if (!cli_sample_opts(keep, keyfile, pk, &o.sample_key))
-		return CLI_EXIT_FAIL;
+		goto out;
 	ui.tty = !c->quiet && isatty(STDERR_FILENO);
 	if (ui.json)
 		ui.rejections = json_array();
@@ -227,12 +259,33 @@ run(struct cli *c, int argc, char **argv)
 		log_warnx("ingest stopped: %s: %s", dw_strerror(err), e.msg);
 		goto out;
 	}
-	cli_ingest_summary(&ui, ingest_stats(in), cli_now() - t0);
+	secs = cli_now() - t0;
+	/* tests set $DMARCWARD_OFFLINE: no live DNS unless they give one */
+	if (getenv("DMARCWARD_OFFLINE") != NULL && c->zone == NULL &&
+	    c->resolver == NULL)
+		offline = true;
+	if (!o.parse_only && !store_only)
+		sources = cli_enrich_after_ingest(&ce, c, st, offline ||
+		    ingest_stats(in)->records == 0, &es, &rs);
+	if (sources && ui.json)
+		ui.extra = json_pack("{s:o, s:o}", "enrich",
+		    cli_enrich_json(&es), "rollups", cli_rollup_json(&rs));
+	cli_ingest_summary(&ui, ingest_stats(in), secs);
+	if (sources && !ui.json) {
+		if (offline)
+			printf("addresses:    not looked up (--offline); "
+			    "dmarcward enrich does it\n");
+		else if (ingest_stats(in)->records > 0)
+			cli_enrich_print(&es);
+		cli_rollup_print(&rs);
+	}
 	rc = ingest_stats(in)->rejected > 0 ? CLI_EXIT_FOUND : CLI_EXIT_OK;
 out:
 	ingest_free(in);
+	cli_enrich_fini(&ce);
 	store_close(st);
 	json_decref(ui.rejections);
+	json_decref(ui.extra);
 	return rc;
 }
 

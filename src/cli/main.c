@@ -1,7 +1,7 @@
 /*
  * main.c: dmarcward [--db PATH] [--zone FILE] [--resolver ADDR]
- * [--trust-anchor FILE] COMMAND [ARGS].  Global options, the command
- * table, nothing else.
+ * [--trust-anchor FILE] [--catalog FILE] [--config FILE] COMMAND [ARGS].
+ * Global options, the command table, nothing else.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -33,6 +33,9 @@ static const struct cli_cmd *const commands[] = {
 	&cli_cmd_history,
 	&cli_cmd_failures,
 	&cli_cmd_failure,
+	&cli_cmd_enrich,
+	&cli_cmd_sources,
+	&cli_cmd_readiness,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -44,7 +47,8 @@ usage(FILE *fp)
 	fprintf(fp,
 	    "usage: dmarcward [--db PATH] [--zone FILE] [--resolver ADDR]"
 	    " [--trust-anchor FILE]\n"
-	    "                 COMMAND [ARGS]\n\n"
+	    "                 [--catalog FILE] [--config FILE] COMMAND "
+	    "[ARGS]\n\n"
 	    "Global options:\n"
 	    "  --db PATH         the store (default: $DMARCWARD_DB, else "
 	    "./" DEFAULT_DB ")\n"
@@ -53,6 +57,10 @@ usage(FILE *fp)
 	    "  --resolver ADDR   upstream resolver, e.g. 127.0.0.1@5353\n"
 	    "  --trust-anchor FILE  validate DNSSEC from these DS/DNSKEY "
 	    "records\n"
+	    "  --catalog FILE    known services to add to the built-in "
+	    "catalog\n"
+	    "  --config FILE     monitored domains and risk tiers (default: "
+	    "$DMARCWARD_CONFIG)\n"
 	    "  -q, --quiet       no progress output\n"
 	    "  -v, --verbose     more log output\n"
 	    "  -V, --version     print the version\n\n"
@@ -109,6 +117,8 @@ main(int argc, char **argv)
 		{ "zone", required_argument, NULL, 'z' },
 		{ "resolver", required_argument, NULL, 'r' },
 		{ "trust-anchor", required_argument, NULL, 't' },
+		{ "catalog", required_argument, NULL, 'c' },
+		{ "config", required_argument, NULL, 'C' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, 'V' },
@@ -123,6 +133,8 @@ main(int argc, char **argv)
 
 	env = getenv("DMARCWARD_DB");
 	c.db_path = (env != NULL && *env != '\0') ? env : DEFAULT_DB;
+	env = getenv("DMARCWARD_CONFIG");
+	c.config = (env != NULL && *env != '\0') ? env : NULL;
 	/* "+": stop at the command name; its options are its own. */
 	while ((ch = getopt_long(argc, argv, "+qvVh", opts, NULL)) != -1) {
 		switch (ch) {
@@ -137,6 +149,12 @@ main(int argc, char **argv)
 			break;
 		case 't':
 			c.trust_anchor = optarg;
+			break;
+		case 'c':
+			c.catalog = optarg;
+			break;
+		case 'C':
+			c.config = optarg;
 			break;
 		case 'q':
 			c.quiet = true;

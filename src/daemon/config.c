@@ -10,7 +10,7 @@
 
 #include "config.h"
 
-enum sect { S_STORE, S_LOG, S_HTTP, S_CHECK, S_IMAP, S_FOLDER };
+enum sect { S_STORE, S_LOG, S_HTTP, S_CHECK, S_ENRICH, S_IMAP, S_FOLDER };
 enum ctype { T_STR, T_BOOL, T_UINT, T_LEVEL };
 
 struct setting {
@@ -24,7 +24,7 @@ struct setting {
 };
 
 static const char *const sect_names[] = {
-	"store", "log", "http", "check", "imap", "folder"
+	"store", "log", "http", "check", "enrich", "imap", "folder"
 };
 
 #define G(f)	offsetof(struct conf, f)
@@ -60,11 +60,24 @@ static const struct setting table[] = {
 	{ S_CHECK, "interval", T_UINT, "3600", 60, 604800,
 	    G(check_interval), "seconds between checks" },
 	{ S_CHECK, "resolver", T_STR, "", 0, 0, G(check_resolver),
-	    "ADDR@PORT of the resolver to ask; empty: the system's" },
+	    "ADDR@PORT of the resolver the checks and the enrichment ask; "
+	    "empty: the system's" },
 	{ S_CHECK, "trust_anchor", T_STR, "", 0, 0, G(check_trust_anchor),
 	    "DNSSEC trust anchor file; empty: no validation" },
 	{ S_CHECK, "zone", T_STR, "", 0, 0, G(check_zone),
-	    "answer from this zone-data file instead of DNS (drafts, tests)" },
+	    "answer the checks and the enrichment from this zone-data file "
+	    "instead of DNS (drafts, tests)" },
+	{ S_ENRICH, "enabled", T_BOOL, "yes", 0, 0, G(enrich),
+	    "name the source addresses of new reports (PTR, base domain, "
+	    "known services) and bring the daily rollups up to date" },
+	{ S_ENRICH, "interval", T_UINT, "900", 60, 604800,
+	    G(enrich_interval), "seconds between runs; a run also follows "
+	    "each job that stored new reports" },
+	{ S_ENRICH, "catalog", T_STR, "", 0, 0, G(enrich_catalog),
+	    "known services to add to the built-in catalog" },
+	{ S_ENRICH, "geoip", T_STR, "", 0, 0, G(enrich_geoip),
+	    "GeoLite2-ASN / -Country style databases, space-separated; "
+	    "empty: no AS numbers or countries" },
 	{ S_IMAP, "url", T_STR, "!", 0, 0, I(url),
 	    "imaps://host[:port]/MAILBOX" },
 	{ S_IMAP, "user", T_STR, "!", 0, 0, I(user), "login name" },
@@ -279,10 +292,20 @@ finish_section(struct loadctx *lc, enum sect s, char *base,
 	return DW_OK;
 }
 
+/* Setting t of one section struct: a number unset, a yes-or-no default. */
+static void
+preset(const struct setting *t, char *base)
+{
+	if (t->type == T_UINT)
+		*(unsigned *)(base + t->off) = UINT32_MAX;
+	else
+		*(bool *)(base + t->off) = strcmp(t->def, "yes") == 0;
+}
+
 /*
  * Marks every number unset, so finish_section can tell, and gives every
- * yes-or-no of the global sections its default before the file is read
- * (a bool has no unset value to tell a default from a setting by).
+ * yes-or-no its default before the file is read (a bool has no unset
+ * value to tell a default from a setting by).
  */
 static void
 mark_unset(struct conf *c)
@@ -290,21 +313,16 @@ mark_unset(struct conf *c)
 	size_t i, j;
 
 	for (i = 0; i < NSETTINGS; i++) {
-		if (table[i].type == T_BOOL && table[i].sect <= S_HTTP)
-			*(bool *)((char *)c + table[i].off) =
-			    strcmp(table[i].def, "yes") == 0;
-		if (table[i].type != T_UINT)
+		if (table[i].type != T_UINT && table[i].type != T_BOOL)
 			continue;
 		if (table[i].sect == S_IMAP)
 			for (j = 0; j < CONF_MAX_JOBS; j++)
-				*(unsigned *)((char *)&c->imap[j] +
-				    table[i].off) = UINT32_MAX;
+				preset(&table[i], (char *)&c->imap[j]);
 		else if (table[i].sect == S_FOLDER)
 			for (j = 0; j < CONF_MAX_JOBS; j++)
-				*(unsigned *)((char *)&c->folder[j] +
-				    table[i].off) = UINT32_MAX;
+				preset(&table[i], (char *)&c->folder[j]);
 		else
-			*(unsigned *)((char *)c + table[i].off) = UINT32_MAX;
+			preset(&table[i], (char *)c);
 	}
 }
 
@@ -316,7 +334,7 @@ finish(struct loadctx *lc)
 	size_t i;
 	int s;
 
-	for (s = S_STORE; s <= S_CHECK; s++)
+	for (s = S_STORE; s < S_IMAP; s++)
 		if ((err = finish_section(lc, (enum sect)s, (char *)c, "")) !=
 		    DW_OK)
 			return err;
@@ -393,7 +411,7 @@ conf_free(struct conf *c)
 	size_t i;
 	int s;
 
-	for (s = S_STORE; s <= S_CHECK; s++)
+	for (s = S_STORE; s < S_IMAP; s++)
 		free_strings((enum sect)s, (char *)c);
 	for (i = 0; i < c->nimap; i++) {
 		free_strings(S_IMAP, (char *)&c->imap[i]);

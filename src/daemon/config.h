@@ -57,6 +57,10 @@ struct conf {
 	char			*check_resolver;
 	char			*check_trust_anchor;
 	char			*check_zone;
+	bool			 enrich;
+	unsigned		 enrich_interval;
+	char			*enrich_catalog;
+	char			*enrich_geoip;		/* space-separated */
 	struct conf_imap	 imap[CONF_MAX_JOBS];
 	size_t			 nimap;
 	struct conf_folder	 folder[CONF_MAX_JOBS];

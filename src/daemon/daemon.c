@@ -25,10 +25,10 @@
 #include "base/secret.h"
 #include "check/check.h"
 #include "check/check_store.h"
-#include "dns/dns_fake.h"
 #include "config.h"
 #include "crypto/seal.h"
 #include "daemon.h"
+#include "djob.h"
 #include "fetch/imap.h"
 #include "http.h"
 #include "ingest/ingest.h"
@@ -40,7 +40,7 @@
 #define FOLDER_BATCH		64	/* files per commit */
 #define FOLDER_MAX_FILES	10000	/* taken per scan */
 
-enum job_kind { JOB_IMAP, JOB_FOLDER, JOB_CHECK };
+enum job_kind { JOB_IMAP, JOB_FOLDER, JOB_CHECK, JOB_ENRICH };
 
 struct job {
 	enum job_kind	 kind;
@@ -58,7 +58,7 @@ struct daemon {
 	struct ingest	*in;
 	struct metrics	*m;
 	struct http	*http;
-	struct job	 jobs[CONF_MAX_JOBS + 1];	/* + the checks */
+	struct job	 jobs[CONF_MAX_JOBS + 2];	/* + check, enrich */
 	size_t		 njobs;
 	sigset_t	 sigs;
 	uint8_t		 sample_key[SEAL_KEY_BYTES];
@@ -288,7 +288,6 @@ run_folder(struct daemon *dm, const struct conf_folder *cf, bool *waiting,
 	return err;
 }
 
-#define CHECK_ZONE_MAX		((size_t)16 << 20)
 #define CHECK_LIST_MAX		4096	/* domains or selectors */
 
 /* Splits s (modified) on spaces into v; the count. */
@@ -350,20 +349,6 @@ on_checked(void *arg, const struct check_result *r)
 		cc->err = check_store(cc->dm->st, r, on_dns_change, cc, cc->e);
 }
 
-static enum dw_err
-make_resolver(const struct conf *c, struct dns_resolver **r,
-    struct dw_error *e)
-{
-	struct dns_unbound_opts o = { 0 };
-
-	if (*c->check_zone != '\0')
-		return dns_fake_from_file(c->check_zone, CHECK_ZONE_MAX, r, e);
-	o.upstream = *c->check_resolver ? c->check_resolver : NULL;
-	o.trust_anchor = *c->check_trust_anchor ? c->check_trust_anchor :
-	    NULL;
-	return dns_unbound_new(&o, r, e);
-}
-
 /*
  * Checks the configured domains and keeps what they publish in the
  * history: a changed DMARC policy, SPF record, DKIM key or MTA-STS id is
@@ -389,7 +374,7 @@ run_check(struct daemon *dm, struct dw_error *e)
 	}
 	nd = split_words(dl, dom, CHECK_LIST_MAX);
 	ns = split_words(sl, sel, CHECK_LIST_MAX);
-	if ((err = make_resolver(&dm->conf, &r, e)) == DW_OK) {
+	if ((err = djob_resolver(&dm->conf, &r, e)) == DW_OK) {
 		o.selectors = (const char *const *)sel;
 		o.nselectors = ns;
 		o.now = (int64_t)time(NULL);
@@ -415,6 +400,18 @@ is_store_failure(enum dw_err err)
 	return err == DW_ESTORE || err == DW_EFULL || err == DW_ENOMEM;
 }
 
+/* New reports were stored: their addresses are looked up next. */
+static void
+enrich_soon(struct daemon *dm)
+{
+	size_t i;
+
+	for (i = 0; i < dm->njobs; i++)
+		if (dm->jobs[i].kind == JOB_ENRICH &&
+		    dm->jobs[i].backoff == 0)
+			dm->jobs[i].next = time(NULL);
+}
+
 /* Runs job j; false when the daemon must stop (the store failed). */
 static bool
 run_job(struct daemon *dm, struct job *j)
@@ -434,11 +431,16 @@ run_job(struct daemon *dm, struct job *j)
 	} else if (j->kind == JOB_FOLDER) {
 		interval = ((const struct conf_folder *)j->conf)->interval;
 		err = run_folder(dm, j->conf, &waiting, &e);
-	} else {
+	} else if (j->kind == JOB_CHECK) {
 		interval = dm->conf.check_interval;
 		err = run_check(dm, &e);
+	} else {
+		interval = dm->conf.enrich_interval;
+		err = djob_enrich(dm->st, &dm->conf, &e);
 	}
 	metrics_delta(&before, ingest_stats(dm->in), &d);
+	if (d.reports_new > 0)
+		enrich_soon(dm);
 	metrics_run(dm->m, j->metric, start, &d, err != DW_OK, waiting);
 	if (err == DW_OK) {
 		j->backoff = 0;
@@ -483,6 +485,12 @@ make_jobs(struct daemon *dm)
 		memset(j, 0, sizeof(*j));
 		j->kind = JOB_CHECK;
 		snprintf(j->name, sizeof(j->name), "check");
+	}
+	if (dm->conf.enrich) {
+		j = &dm->jobs[dm->njobs++];
+		memset(j, 0, sizeof(*j));
+		j->kind = JOB_ENRICH;
+		snprintf(j->name, sizeof(j->name), "enrich");
 	}
 	for (i = 0; i < dm->njobs; i++) {
 		dm->jobs[i].metric = metrics_job(dm->m, dm->jobs[i].name);

@@ -386,22 +386,11 @@ dns_fake_from_file(const char *path, size_t max, struct dns_resolver **out,
 	struct dns_resolver *r;
 	struct dw_error le;
 	struct buf b;
-	char chunk[8192];
-	enum dw_err err = DW_OK;
-	size_t n;
-	FILE *fp;
+	enum dw_err err;
 
 	*out = NULL;
-	if ((fp = fopen(path, "rb")) == NULL)
-		return dw_fail(e, DW_EIO, "%s: %s", path, strerror(errno));
-	buf_init(&b, max);
-	while (err == DW_OK && (n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		if (buf_append(&b, chunk, n) != DW_OK)
-			err = dw_fail(e, DW_ELIMIT, "%s: larger than %zu bytes",
-			    path, max);
-	if (err == DW_OK && ferror(fp))
-		err = dw_fail(e, DW_EIO, "%s: read error", path);
-	fclose(fp);
+	if ((err = buf_read_file(&b, path, max, e)) != DW_OK)
+		return err;
 	if (err == DW_OK && (r = dns_fake_new()) == NULL)
 		err = dw_fail(e, DW_ENOMEM, "out of memory");
 	if (err == DW_OK && dns_fake_load_yaml(r, buf_str(&b), b.len, &le) !=

@@ -211,3 +211,207 @@ store_tls_query(struct store *st, const struct store_filter *f,
 {
 	return st->ops->tls_query(st, f, g, cb, ctx, e);
 }
+
+/* ---- sources (migration 0005) ---- */
+
+enum dw_err
+store_enrich_todo(struct store *st, int64_t now, bool all, store_ip_cb cb,
+    void *ctx, int64_t *upto, struct dw_error *e)
+{
+	return st->ops->enrich_todo(st, now, all, cb, ctx, upto, e);
+}
+
+enum dw_err
+store_enrich_done(struct store *st, int64_t upto, struct dw_error *e)
+{
+	return st->ops->enrich_done(st, upto, e);
+}
+
+enum dw_err
+store_ip_info_put(struct store *st, const struct store_ip_info *v, size_t n,
+    struct dw_error *e)
+{
+	return st->ops->ip_info_put(st, v, n, e);
+}
+
+enum dw_err
+store_ip_info_get(struct store *st, const char *ip, store_ip_info_cb cb,
+    void *ctx, struct dw_error *e)
+{
+	return st->ops->ip_info_get(st, ip, cb, ctx, e);
+}
+
+enum dw_err
+store_spf_nets_list(struct store *st, store_spf_nets_cb cb, void *ctx,
+    struct dw_error *e)
+{
+	return st->ops->spf_nets_list(st, cb, ctx, e);
+}
+
+enum dw_err
+store_spf_nets_put(struct store *st, const struct store_spf_nets *v,
+    struct dw_error *e)
+{
+	return st->ops->spf_nets_put(st, v, e);
+}
+
+enum dw_err
+store_rollup_begin(struct store *st, struct store_rollup_state *s,
+    struct dw_error *e)
+{
+	return st->ops->rollup_begin(st, s, e);
+}
+
+enum dw_err
+store_rollup_end(struct store *st, bool commit,
+    const struct store_rollup_state *s, struct dw_error *e)
+{
+	return st->ops->rollup_end(st, commit, s, e);
+}
+
+enum dw_err
+store_rollup_clear(struct store *st, struct dw_error *e)
+{
+	return st->ops->rollup_clear(st, e);
+}
+
+enum dw_err
+store_rollup_dirty(struct store *st, store_dirty_cb cb, void *ctx,
+    struct dw_error *e)
+{
+	return st->ops->rollup_dirty(st, cb, ctx, e);
+}
+
+enum dw_err
+store_rollup_forget(struct store *st, const char *domain, int64_t first_day,
+    int64_t last_day, struct dw_error *e)
+{
+	return st->ops->rollup_forget(st, domain, first_day, last_day, e);
+}
+
+enum dw_err
+store_rollup_scan(struct store *st, const struct store_rollup_scan *q,
+    store_rollup_rec_cb cb, void *ctx, struct dw_error *e)
+{
+	return st->ops->rollup_scan(st, q, cb, ctx, e);
+}
+
+enum dw_err
+store_rollup_put(struct store *st, const struct store_rollup_batch *b,
+    struct dw_error *e)
+{
+	return st->ops->rollup_put(st, b, e);
+}
+
+enum dw_err
+store_rollup_query(struct store *st, const struct store_rollup_q *q,
+    store_rollup_row_cb cb, void *ctx, struct dw_error *e)
+{
+	return st->ops->rollup_query(st, q, cb, ctx, e);
+}
+
+enum dw_err
+store_rollup_buckets(struct store *st, const char *domain, int64_t first_day,
+    int64_t last_day, struct dw_error *e)
+{
+	return st->ops->rollup_buckets(st, domain, first_day, last_day, e);
+}
+
+enum dw_err
+store_report_domains(struct store *st, store_count_cb cb, void *ctx,
+    struct dw_error *e)
+{
+	return st->ops->report_domains(st, cb, ctx, e);
+}
+
+enum dw_err
+store_rollup_last_day(struct store *st, const char *domain, int64_t *day,
+    struct dw_error *e)
+{
+	return st->ops->rollup_last_day(st, domain, day, e);
+}
+
+enum dw_err
+store_rollup_reporters(struct store *st, const struct store_rollup_q *q,
+    store_reporter_cb cb, void *ctx, struct dw_error *e)
+{
+	return st->ops->rollup_reporters(st, q, cb, ctx, e);
+}
+
+enum dw_err
+store_policies(struct store *st, const char *domain, int64_t since,
+    int64_t until, store_policy_cb cb, void *ctx, struct dw_error *e)
+{
+	return st->ops->policies(st, domain, since, until, cb, ctx, e);
+}
+
+enum dw_err
+store_report_counts(struct store *st, const struct store_filter *f,
+    store_count_cb cb, void *ctx, struct dw_error *e)
+{
+	return st->ops->report_counts(st, f, cb, ctx, e);
+}
+
+enum dw_err
+store_inventory_get(struct store *st, const char *service,
+    store_inventory_cb cb, void *ctx, struct dw_error *e)
+{
+	return st->ops->inventory_get(st, service, cb, ctx, e);
+}
+
+enum dw_err
+store_inventory_put(struct store *st, const struct store_inventory *v,
+    const char *action, const char *detail, struct dw_error *e)
+{
+	return st->ops->inventory_put(st, v, action, detail, e);
+}
+
+enum dw_err
+store_inventory_note(struct store *st, const char *service, int64_t at,
+    const char *text, struct dw_error *e)
+{
+	return st->ops->inventory_note(st, service, at, text, e);
+}
+
+enum dw_err
+store_inventory_events(struct store *st, const char *service,
+    store_inv_event_cb cb, void *ctx, struct dw_error *e)
+{
+	return st->ops->inventory_events(st, service, cb, ctx, e);
+}
+
+/* ---- plain helpers of the sources section ---- */
+
+void
+store_rollup_q_init(struct store_rollup_q *q)
+{
+	memset(q, 0, sizeof(*q));
+	q->first_day = INT64_MIN;
+	q->last_day = INT64_MAX;
+}
+
+static const char *const baa_names[] = {
+	[BAA_UNKNOWN] = "unknown",
+	[BAA_SIGNED] = "signed",
+	[BAA_NOT_SIGNED] = "not-signed",
+	[BAA_NOT_NEEDED] = "not-needed",
+};
+
+const char *
+store_baa_name(enum store_baa b)
+{
+	return (unsigned)b <= BAA_NOT_NEEDED ? baa_names[b] : "unknown";
+}
+
+bool
+store_baa_parse(const char *s, enum store_baa *out)
+{
+	int i;
+
+	for (i = BAA_UNKNOWN; i <= BAA_NOT_NEEDED; i++)
+		if (strcmp(s, baa_names[i]) == 0) {
+			*out = (enum store_baa)i;
+			return true;
+		}
+	return false;
+}

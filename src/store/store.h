@@ -339,4 +339,302 @@ typedef enum dw_err (*store_tls_cb)(void *ctx, const struct store_tls_row *r);
 enum dw_err store_tls_query(struct store *st, const struct store_filter *f,
     enum store_tls_group g, store_tls_cb cb, void *ctx, struct dw_error *e);
 
+/* ---- sources: enrichment (migration 0005) -------------------------- */
+
+/* What enrichment learned of one source address (sources/enrich.h). */
+struct store_ip_info {
+	const char	*ip;
+	const char	*status;	/* ok, noptr, temp, badip */
+	const char	*ptr;		/* confirmed PTR name, or NULL */
+	const char	*ptr_any;	/* first PTR name, or NULL */
+	const char	*base;		/* base domain of ptr, or NULL */
+	const char	*spf_services;	/* catalog keys, or NULL */
+	uint32_t	 asn;		/* 0: unknown */
+	const char	*as_org;	/* NULL: unknown */
+	const char	*country;
+	int64_t		 resolved;	/* UTC seconds */
+	int64_t		 expires;
+};
+
+typedef enum dw_err (*store_ip_cb)(void *ctx, const char *ip);
+/*
+ * The source addresses to look up at time now: those of records stored
+ * since the last store_enrich_done() that have no entry yet, and those
+ * whose entry expired; with all, every address of every record.  *upto
+ * gets the last record id covered, for store_enrich_done().
+ */
+enum dw_err store_enrich_todo(struct store *st, int64_t now, bool all,
+    store_ip_cb cb, void *ctx, int64_t *upto, struct dw_error *e);
+/* Records up to upto have had their addresses looked up. */
+enum dw_err store_enrich_done(struct store *st, int64_t upto,
+    struct dw_error *e);
+/*
+ * Keeps v[0..n) in one transaction, replacing older entries; an entry
+ * with status temp only moves the expiry of an older one.  When what
+ * classification reads of an address (confirmed PTR, base domain, SPF
+ * services, AS number) changed and the address already counts in the
+ * rollups, the days it counts on are marked for recomputation.
+ */
+enum dw_err store_ip_info_put(struct store *st,
+    const struct store_ip_info *v, size_t n, struct dw_error *e);
+typedef enum dw_err (*store_ip_info_cb)(void *ctx,
+    const struct store_ip_info *v);
+/* Calls cb with the entry of ip; not at all when there is none. */
+enum dw_err store_ip_info_get(struct store *st, const char *ip,
+    store_ip_info_cb cb, void *ctx, struct dw_error *e);
+
+/* The networks of one SPF include (sources/spfnets.h). */
+struct store_spf_nets {
+	const char	*include;
+	const char	*nets;
+	const char	*partial;	/* NULL when complete */
+	int64_t		 resolved;
+	int64_t		 expires;
+};
+typedef enum dw_err (*store_spf_nets_cb)(void *ctx,
+    const struct store_spf_nets *v);
+enum dw_err store_spf_nets_list(struct store *st, store_spf_nets_cb cb,
+    void *ctx, struct dw_error *e);
+enum dw_err store_spf_nets_put(struct store *st,
+    const struct store_spf_nets *v, struct dw_error *e);
+
+/* ---- sources: daily rollups (migration 0005) ------------------------ */
+
+/*
+ * The rollups are derived from the records and the address entries by
+ * analysis/rollup.c, which reads records with store_rollup_scan() and
+ * adds its sums with store_rollup_put(), all between store_rollup_begin()
+ * and store_rollup_end() (one transaction).  Days are UTC days since
+ * 1970-01-01.
+ */
+struct store_rollup_state {
+	int64_t		 record_id;	/* records up to here are rolled up */
+	int64_t		 catalog;	/* digest of the catalog used */
+	int64_t		 max_record_id;	/* the last record stored */
+	int		 backend;	/* the backend's own */
+};
+enum dw_err store_rollup_begin(struct store *st,
+    struct store_rollup_state *s, struct dw_error *e);
+/* Commits with the new state and no day left marked, or rolls back. */
+enum dw_err store_rollup_end(struct store *st, bool commit,
+    const struct store_rollup_state *s, struct dw_error *e);
+/* Empties every rollup, for a rebuild from the first record. */
+enum dw_err store_rollup_clear(struct store *st, struct dw_error *e);
+
+typedef enum dw_err (*store_dirty_cb)(void *ctx, const char *domain,
+    int64_t first_day, int64_t last_day);
+/* The day ranges marked for recomputation. */
+enum dw_err store_rollup_dirty(struct store *st, store_dirty_cb cb,
+    void *ctx, struct dw_error *e);
+/* rollup_day summed in buckets of STORE_BUCKET_DAYS days, for long
+ * windows; rebuilt from rollup_day for the buckets that hold days
+ * [first, last] of domain. */
+#define STORE_BUCKET_DAYS	32
+enum dw_err store_rollup_buckets(struct store *st, const char *domain,
+    int64_t first_day, int64_t last_day, struct dw_error *e);
+/* Removes the rollup rows of domain on days [first, last]. */
+enum dw_err store_rollup_forget(struct store *st, const char *domain,
+    int64_t first_day, int64_t last_day, struct dw_error *e);
+
+/* One record as the rollups read it; pointers valid during the call. */
+struct store_rollup_rec {
+	int64_t			 id;
+	const char		*domain;	/* policy domain */
+	int64_t			 begin, end;	/* of its report */
+	const char		*adkim, *aspf;
+	int64_t			 reporter_id;
+	const char		*source_ip;
+	uint64_t		 count;
+	const char		*disposition, *pe_dkim, *pe_spf;
+	const char		*header_from, *envelope_from;
+	const char		*reasons;	/* JSON or NULL */
+	const struct agg_auth	*auth;		/* every result */
+	size_t			 nauth;
+	/* the address entry, NULL/0 when there is none */
+	const char		*ptr, *base, *spf_services;
+	uint32_t		 asn;
+};
+typedef enum dw_err (*store_rollup_rec_cb)(void *ctx,
+    const struct store_rollup_rec *r);
+/*
+ * Records with from_id < id <= to_id; with domain not NULL, only that
+ * policy domain's records whose reports begin in [begin_from, begin_to).
+ */
+struct store_rollup_scan {
+	int64_t		 from_id, to_id;
+	const char	*domain;
+	int64_t		 begin_from, begin_to;
+};
+enum dw_err store_rollup_scan(struct store *st,
+    const struct store_rollup_scan *q, store_rollup_rec_cb cb, void *ctx,
+    struct dw_error *e);
+
+/* Sums to add to the rollups (rows that exist are added to). */
+#define STORE_ROLLUP_NCOUNT 13
+enum store_rollup_counter {
+	RC_MESSAGES, RC_DMARC_PASS, RC_SPF_ALIGNED, RC_DKIM_ALIGNED,
+	RC_SPF_PASS, RC_DKIM_PASS, RC_PE_PASS, RC_NONE, RC_QUARANTINE,
+	RC_REJECT,
+	/* messages whose service was named by its DKIM, SPF, PTR rule */
+	RC_SIG_DKIM, RC_SIG_SPF, RC_SIG_PTR,
+};
+struct store_rollup_day {
+	const char	*domain;
+	int64_t		 day;
+	const char	*header_from;
+	const char	*service;
+	int		 shape;
+	uint64_t	 c[STORE_ROLLUP_NCOUNT];
+};
+struct store_rollup_ip {
+	const char	*domain, *service;
+	int64_t		 day;
+	const char	*ip;
+	uint64_t	 messages, dmarc_pass;
+	unsigned	 signals;	/* CLS_SIG_* (analysis/classify.h) */
+};
+struct store_rollup_reporter {
+	const char	*domain;
+	int64_t		 day;
+	int64_t		 reporter_id;
+	uint64_t	 records, messages, dmarc_pass;
+	uint64_t	 suspect_records, suspect_messages;
+};
+struct store_ip_seen {
+	const char	*ip, *domain;
+	int64_t		 first_day, last_day;
+};
+struct store_rollup_batch {
+	const struct store_rollup_day		*day;
+	size_t					 nday;
+	const struct store_rollup_ip		*ip;
+	size_t					 nip;
+	const struct store_rollup_reporter	*rep;
+	size_t					 nrep;
+	const struct store_ip_seen		*seen;
+	size_t					 nseen;
+};
+enum dw_err store_rollup_put(struct store *st,
+    const struct store_rollup_batch *b, struct dw_error *e);
+
+/* ---- sources: reading the rollups ------------------------------------ */
+
+/* What to group by (bits); the policy domain is always a key. */
+#define ROLLUP_BY_DAY		0x1u
+#define ROLLUP_BY_FROM		0x2u	/* header_from */
+#define ROLLUP_BY_SERVICE	0x4u
+#define ROLLUP_BY_IP		0x8u	/* rollup_ip: with SERVICE only */
+
+struct store_rollup_q {
+	unsigned	 by;		/* ROLLUP_BY_* */
+	const char	*domain;	/* NULL: every domain */
+	const char	*service;	/* NULL: every service */
+	int64_t		 first_day;	/* INT64_MIN: no bound */
+	int64_t		 last_day;	/* INT64_MAX: no bound */
+	unsigned	 limit;		/* rows; 0: all */
+};
+void store_rollup_q_init(struct store_rollup_q *q);
+
+struct store_rollup_row {
+	const char	*domain;
+	int64_t		 day;		/* -1 unless by day */
+	const char	*header_from;	/* NULL unless by From */
+	const char	*service;	/* NULL unless by service */
+	const char	*ip;		/* NULL unless by IP */
+	uint64_t	 c[STORE_ROLLUP_NCOUNT];	/* by IP: messages,
+					 * dmarc_pass, and RC_SIG_* as 0/1 */
+	uint64_t	 fwd_reason, fwd_dkim, fail;	/* messages by shape */
+	uint64_t	 fail_auth;
+	int64_t		 first_day, last_day;
+};
+typedef enum dw_err (*store_rollup_row_cb)(void *ctx,
+    const struct store_rollup_row *r);
+/* Rows ordered by domain, then messages (most first), or by day. */
+enum dw_err store_rollup_query(struct store *st,
+    const struct store_rollup_q *q, store_rollup_row_cb cb, void *ctx,
+    struct dw_error *e);
+
+/* The last day domain has rollups on; *day is -1 when none. */
+enum dw_err store_rollup_last_day(struct store *st, const char *domain,
+    int64_t *day, struct dw_error *e);
+
+struct store_reporter_row {
+	const char	*domain;
+	const char	*org_name, *email;
+	uint64_t	 records, messages, dmarc_pass;
+	uint64_t	 suspect_records, suspect_messages;
+};
+typedef enum dw_err (*store_reporter_cb)(void *ctx,
+    const struct store_reporter_row *r);
+enum dw_err store_rollup_reporters(struct store *st,
+    const struct store_rollup_q *q, store_reporter_cb cb, void *ctx,
+    struct dw_error *e);
+
+/* The policy a domain published, as the reports of [since, until) say. */
+struct store_policy_row {
+	const char	*p, *sp, *np, *adkim, *aspf, *testing;
+	int		 pct;		/* -1: absent */
+	uint64_t	 reports;	/* that said so */
+	int64_t		 last_seen;	/* latest report begin */
+};
+typedef enum dw_err (*store_policy_cb)(void *ctx,
+    const struct store_policy_row *r);
+/* Every distinct p, sp and testing (absent: "n"), most reports first;
+ * np, adkim, aspf and pct are the greatest value among those reports. */
+enum dw_err store_policies(struct store *st, const char *domain,
+    int64_t since, int64_t until, store_policy_cb cb, void *ctx,
+    struct dw_error *e);
+/* Reports per policy domain overlapping [since, until). */
+typedef enum dw_err (*store_count_cb)(void *ctx, const char *domain,
+    uint64_t n);
+enum dw_err store_report_counts(struct store *st,
+    const struct store_filter *f, store_count_cb cb, void *ctx,
+    struct dw_error *e);
+/* The policy domains with reports, and how many each. */
+enum dw_err store_report_domains(struct store *st, store_count_cb cb,
+    void *ctx, struct dw_error *e);
+
+/* ---- sources: the approved-sender inventory ------------------------- */
+
+enum store_baa { BAA_UNKNOWN, BAA_SIGNED, BAA_NOT_SIGNED, BAA_NOT_NEEDED };
+const char *store_baa_name(enum store_baa b);	/* "signed", ... */
+bool store_baa_parse(const char *s, enum store_baa *out);
+
+struct store_inventory {
+	const char	*service;
+	bool		 approved;
+	const char	*owner;		/* NULL: not set */
+	const char	*purpose;
+	int		 ephi;		/* 1 yes, 0 no, -1 unknown */
+	enum store_baa	 baa;
+	const char	*baa_date;	/* YYYY-MM-DD or NULL */
+	int64_t		 updated;
+};
+typedef enum dw_err (*store_inventory_cb)(void *ctx,
+    const struct store_inventory *v);
+/* Every entry (service NULL), or that service's (not at all if none). */
+enum dw_err store_inventory_get(struct store *st, const char *service,
+    store_inventory_cb cb, void *ctx, struct dw_error *e);
+/*
+ * Replaces the entry of v->service and logs action (approve, revoke,
+ * set) with detail, in one transaction.
+ */
+enum dw_err store_inventory_put(struct store *st,
+    const struct store_inventory *v, const char *action,
+    const char *detail, struct dw_error *e);
+
+struct store_inventory_event {
+	const char	*service;
+	int64_t		 at;
+	const char	*action;	/* approve, revoke, set, note */
+	const char	*detail;
+};
+typedef enum dw_err (*store_inv_event_cb)(void *ctx,
+    const struct store_inventory_event *v);
+/* Adds a note (action "note"). */
+enum dw_err store_inventory_note(struct store *st, const char *service,
+    int64_t at, const char *text, struct dw_error *e);
+enum dw_err store_inventory_events(struct store *st, const char *service,
+    store_inv_event_cb cb, void *ctx, struct dw_error *e);
+
 #endif

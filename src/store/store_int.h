@@ -63,6 +63,59 @@ struct store_ops {
 	    const uint8_t [32], bool *, struct dw_error *);
 	enum dw_err (*tls_query)(struct store *, const struct store_filter *,
 	    enum store_tls_group, store_tls_cb, void *, struct dw_error *);
+	/* sources (migration 0005) */
+	enum dw_err (*enrich_todo)(struct store *, int64_t, bool, store_ip_cb,
+	    void *, int64_t *, struct dw_error *);
+	enum dw_err (*enrich_done)(struct store *, int64_t,
+	    struct dw_error *);
+	enum dw_err (*ip_info_put)(struct store *,
+	    const struct store_ip_info *, size_t, struct dw_error *);
+	enum dw_err (*ip_info_get)(struct store *, const char *,
+	    store_ip_info_cb, void *, struct dw_error *);
+	enum dw_err (*spf_nets_list)(struct store *, store_spf_nets_cb,
+	    void *, struct dw_error *);
+	enum dw_err (*spf_nets_put)(struct store *,
+	    const struct store_spf_nets *, struct dw_error *);
+	enum dw_err (*rollup_begin)(struct store *, struct store_rollup_state *,
+	    struct dw_error *);
+	enum dw_err (*rollup_end)(struct store *, bool,
+	    const struct store_rollup_state *, struct dw_error *);
+	enum dw_err (*rollup_clear)(struct store *, struct dw_error *);
+	enum dw_err (*rollup_dirty)(struct store *, store_dirty_cb, void *,
+	    struct dw_error *);
+	enum dw_err (*rollup_forget)(struct store *, const char *, int64_t,
+	    int64_t, struct dw_error *);
+	enum dw_err (*rollup_scan)(struct store *,
+	    const struct store_rollup_scan *, store_rollup_rec_cb, void *,
+	    struct dw_error *);
+	enum dw_err (*rollup_put)(struct store *,
+	    const struct store_rollup_batch *, struct dw_error *);
+	enum dw_err (*rollup_query)(struct store *,
+	    const struct store_rollup_q *, store_rollup_row_cb, void *,
+	    struct dw_error *);
+	enum dw_err (*rollup_buckets)(struct store *, const char *, int64_t,
+	    int64_t, struct dw_error *);
+	enum dw_err (*report_domains)(struct store *, store_count_cb, void *,
+	    struct dw_error *);
+	enum dw_err (*rollup_last_day)(struct store *, const char *,
+	    int64_t *, struct dw_error *);
+	enum dw_err (*rollup_reporters)(struct store *,
+	    const struct store_rollup_q *, store_reporter_cb, void *,
+	    struct dw_error *);
+	enum dw_err (*policies)(struct store *, const char *, int64_t, int64_t,
+	    store_policy_cb, void *, struct dw_error *);
+	enum dw_err (*report_counts)(struct store *,
+	    const struct store_filter *, store_count_cb, void *,
+	    struct dw_error *);
+	enum dw_err (*inventory_get)(struct store *, const char *,
+	    store_inventory_cb, void *, struct dw_error *);
+	enum dw_err (*inventory_put)(struct store *,
+	    const struct store_inventory *, const char *, const char *,
+	    struct dw_error *);
+	enum dw_err (*inventory_note)(struct store *, const char *, int64_t,
+	    const char *, struct dw_error *);
+	enum dw_err (*inventory_events)(struct store *, const char *,
+	    store_inv_event_cb, void *, struct dw_error *);
 };
 
 struct store {

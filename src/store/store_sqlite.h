@@ -88,4 +88,79 @@ enum dw_err sq_tls_put(struct store *st, const struct tlsrpt_report *r,
 enum dw_err sq_tls_query(struct store *st, const struct store_filter *f,
     enum store_tls_group g, store_tls_cb cb, void *ctx, struct dw_error *e);
 
+/*
+ * Helpers of the sources files (sqlite_sources.c): errors naming what
+ * failed, preparing, binding (strings copied: SQLITE_TRANSIENT), stepping
+ * a write, transactions that nest inside an open one, and the state
+ * table's integer values.
+ */
+enum dw_err sqx_fail(struct store *st, struct dw_error *e, const char *what);
+enum dw_err sqx_prepare(struct store *st, const char *sql,
+    sqlite3_stmt **s, struct dw_error *e);
+void sqx_text(sqlite3_stmt *s, int i, const char *v);
+const char *sqx_col(sqlite3_stmt *s, int i);
+uint64_t sqx_u64(sqlite3_stmt *s, int i);
+enum dw_err sqx_exec(struct store *st, const char *sql, struct dw_error *e);
+enum dw_err sqx_done(struct store *st, sqlite3_stmt *s, struct dw_error *e,
+    const char *what);
+enum dw_err sqx_begin(struct store *st, bool *nested, struct dw_error *e);
+enum dw_err sqx_end(struct store *st, bool nested, bool commit,
+    struct dw_error *e);
+enum dw_err sqx_state_get(struct store *st, const char *key, int64_t *val,
+    struct dw_error *e);
+enum dw_err sqx_state_set(struct store *st, const char *key, int64_t val,
+    struct dw_error *e);
+
+/* Sources (sqlite_sources.c), as in store.h. */
+enum dw_err sq_enrich_todo(struct store *st, int64_t now, bool all,
+    store_ip_cb cb, void *ctx, int64_t *upto, struct dw_error *e);
+enum dw_err sq_enrich_done(struct store *st, int64_t upto,
+    struct dw_error *e);
+enum dw_err sq_ip_info_put(struct store *st, const struct store_ip_info *v,
+    size_t n, struct dw_error *e);
+enum dw_err sq_ip_info_get(struct store *st, const char *ip,
+    store_ip_info_cb cb, void *ctx, struct dw_error *e);
+enum dw_err sq_spf_nets_list(struct store *st, store_spf_nets_cb cb,
+    void *ctx, struct dw_error *e);
+enum dw_err sq_spf_nets_put(struct store *st,
+    const struct store_spf_nets *v, struct dw_error *e);
+
+/* Rollups (sqlite_rollup.c) and the inventory (sqlite_inventory.c). */
+enum dw_err sq_rollup_begin(struct store *st, struct store_rollup_state *s,
+    struct dw_error *e);
+enum dw_err sq_rollup_end(struct store *st, bool commit,
+    const struct store_rollup_state *s, struct dw_error *e);
+enum dw_err sq_rollup_clear(struct store *st, struct dw_error *e);
+enum dw_err sq_rollup_dirty(struct store *st, store_dirty_cb cb, void *ctx,
+    struct dw_error *e);
+enum dw_err sq_rollup_forget(struct store *st, const char *domain,
+    int64_t first_day, int64_t last_day, struct dw_error *e);
+enum dw_err sq_rollup_scan(struct store *st, const struct store_rollup_scan *q,
+    store_rollup_rec_cb cb, void *ctx, struct dw_error *e);
+enum dw_err sq_rollup_put(struct store *st, const struct store_rollup_batch *b,
+    struct dw_error *e);
+enum dw_err sq_rollup_query(struct store *st, const struct store_rollup_q *q,
+    store_rollup_row_cb cb, void *ctx, struct dw_error *e);
+enum dw_err sq_rollup_buckets(struct store *st, const char *domain,
+    int64_t first_day, int64_t last_day, struct dw_error *e);
+enum dw_err sq_report_domains(struct store *st, store_count_cb cb, void *ctx,
+    struct dw_error *e);
+enum dw_err sq_rollup_last_day(struct store *st, const char *domain,
+    int64_t *day, struct dw_error *e);
+enum dw_err sq_rollup_reporters(struct store *st,
+    const struct store_rollup_q *q, store_reporter_cb cb, void *ctx,
+    struct dw_error *e);
+enum dw_err sq_policies(struct store *st, const char *domain, int64_t since,
+    int64_t until, store_policy_cb cb, void *ctx, struct dw_error *e);
+enum dw_err sq_report_counts(struct store *st, const struct store_filter *f,
+    store_count_cb cb, void *ctx, struct dw_error *e);
+enum dw_err sq_inventory_get(struct store *st, const char *service,
+    store_inventory_cb cb, void *ctx, struct dw_error *e);
+enum dw_err sq_inventory_put(struct store *st, const struct store_inventory *v,
+    const char *action, const char *detail, struct dw_error *e);
+enum dw_err sq_inventory_note(struct store *st, const char *service, int64_t at,
+    const char *text, struct dw_error *e);
+enum dw_err sq_inventory_events(struct store *st, const char *service,
+    store_inv_event_cb cb, void *ctx, struct dw_error *e);
+
 #endif

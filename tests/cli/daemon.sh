@@ -36,6 +36,27 @@ printf '[folder:a"b]\npath = /tmp\n' > "$T/bad4.conf"
 fails "a section name with a quote is refused" 2 \
     "$DW" run --check-config "$T/bad4.conf"
 
+# a yes-or-no set in the file is kept, not reset to its default
+mkdir -p "$T/quiet"
+printf '[store]\npath = %s/q.db\n[folder:q]\npath = %s/quiet\n' "$T" "$T" \
+    > "$T/q.conf"
+for en in yes no; do
+	cp "$T/q.conf" "$T/q-$en.conf"
+	printf '[enrich]\nenabled = %s\n' $en >> "$T/q-$en.conf"
+	"$DW" run --config "$T/q-$en.conf" 2> "$T/q-$en.log" &
+	QPID=$!
+	_i=0
+	while [ $_i -lt 50 ] && ! grep -q started "$T/q-$en.log"; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	kill -TERM $QPID
+	wait $QPID
+done
+contains "[enrich] enabled = yes adds the enrich job" "$T/q-yes.log" \
+    "2 jobs"
+contains "[enrich] enabled = no leaves it out" "$T/q-no.log" "1 jobs"
+
 if ! dovecot_start; then
 	skip "daemon" "dovecot (dovecot-imapd) or openssl is not installed"
 	done_testing
@@ -93,6 +114,10 @@ zonedata:
     - A: 192.0.2.10
   _dmarc.clinic.test:
     - TXT: "v=DMARC1; p=$1; rua=mailto:d@clinic.test"
+  77.2.0.192.in-addr.arpa:
+    - PTR: mta7.billingvendor.example
+  mta7.billingvendor.example:
+    - A: 192.0.2.77
 EOZ
 }
 mkzone none
@@ -129,6 +154,11 @@ ok "the report file is moved to processed" wait_for yes sh -c \
     "[ -f '$T/in/processed/outlook.com!examplehealth.org!1762992000!1763078399.xml.gz' ] && echo yes"
 ok "the garbage file is moved to invalid" wait_for yes sh -c \
     "[ -f '$T/in/invalid/garbage.txt' ] && echo yes"
+ok "enrichment follows: a source address gets its PTR name" wait_for \
+    mta7.billingvendor.example q \
+    "SELECT ptr FROM ip_info WHERE ip = '192.0.2.77'"
+ok "and the daily rollups are brought up to date" wait_for yes sh -c \
+    "[ \$(sqlite3 '$DB' 'SELECT count(*) FROM rollup_day') -gt 0 ] && echo yes"
 
 curl -s "$H/metrics" > "$T/metrics"
 contains "metrics count the mailbox's report" "$T/metrics" \

@@ -167,4 +167,20 @@ for c in ingest parse report export; do
 	ok "$c has a man page" test -s "$DW_TOP/docs/man/dmarcward-$c.1.md"
 done
 fails "unknown command" 2 "$DW" frobnicate
+# --- --store-only: stored now, looked up and rolled up later -----------
+SDB=$T/storeonly.db FDB=$T/full.db
+"$DW" --db "$FDB" ingest --offline examples > /dev/null 2>&1
+"$DW" --db "$SDB" ingest --store-only examples > $T/so.out 2>&1
+is "ingest --store-only exit status" "$?" 0
+is "--store-only stores every example report" \
+    "$(sqlite3 "$SDB" 'SELECT count(*) FROM reports')" \
+    "$(sqlite3 "$FDB" 'SELECT count(*) FROM reports')"
+is "--store-only leaves the rollups alone" \
+    "$(sqlite3 "$SDB" 'SELECT count(*) FROM rollup_day')" 0
+is "--store-only looks nothing up" \
+    "$(sqlite3 "$SDB" 'SELECT count(*) FROM ip_info')" 0
+"$DW" --db "$SDB" report > /dev/null 2>&1
+is "report brings the rollups up to date" \
+    "$(sqlite3 "$SDB" 'SELECT sum(messages) FROM rollup_day')" \
+    "$(sqlite3 "$FDB" 'SELECT sum(messages) FROM rollup_day')"
 done_testing
