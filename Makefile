@@ -4,8 +4,8 @@
 
 CC	?= cc
 BUILD	?= build
-PKGS	 = expat zlib libarchive gmime-3.0 sqlite3 libcrypto libssl jansson libunbound yaml-0.1 libcurl inih libmicrohttpd \
-	   libpsl libmaxminddb
+PKGS	 = expat zlib libarchive gmime-3.0 sqlite3 libcrypto libssl jansson libunbound yaml-0.1 libcurl \
+	   inih libmicrohttpd libsodium libpsl libmaxminddb
 TESTPKGS = cmocka
 
 OPT	?= -O2

@@ -50,6 +50,8 @@ extern const struct cli_cmd cli_cmd_dns;
 extern const struct cli_cmd cli_cmd_check;
 extern const struct cli_cmd cli_cmd_history;
 extern const struct cli_cmd cli_cmd_tls;
+extern const struct cli_cmd cli_cmd_failures;
+extern const struct cli_cmd cli_cmd_failure;
 extern const struct cli_cmd cli_cmd_enrich;
 extern const struct cli_cmd cli_cmd_sources;
 extern const struct cli_cmd cli_cmd_readiness;

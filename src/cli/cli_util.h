@@ -46,6 +46,19 @@ void cli_format_iso(int64_t t, char *out, size_t sz);
 bool cli_read_secret(const char *path, char *out, size_t len);
 
 /*
+ * Reads a failure report sample key file (seal.h) into key (32 bytes).
+ * A secret key file that others can read is refused.  False, with a
+ * message logged, when it cannot.
+ */
+bool cli_read_sample_key(const char *path, bool secret, uint8_t *key);
+/*
+ * The --keep-samples and --sample-key options of ingest and fetch: both
+ * or neither.  *out is key, filled from keyfile, or NULL.  False, with a
+ * message logged, when they are wrong.
+ */
+bool cli_sample_opts(bool keep, const char *keyfile, uint8_t *key,
+    const uint8_t **out);
+/*
  * Reads a list (domains) from path, or standard input for "-", into b
  * (whose cap bounds the file): one item per line, blank lines and "#"
  * comments skipped, surrounding blanks dropped.  *out points into b and

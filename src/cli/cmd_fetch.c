@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "cli_ingest.h"
 #include "cli_util.h"
+#include "crypto/seal.h"
 #include "fetch/imap.h"
 #include "ingest/ingest.h"
 #include "store/store.h"
@@ -49,6 +50,9 @@ usage(FILE *fp)
 	    "  --retries N              on a network failure, retry N "
 	    "times with\n"
 	    "                           backoff (default 3)\n"
+	    "  --keep-samples --sample-key PUBKEYFILE\n"
+	    "                           keep each failure report message, "
+	    "sealed to\n                           this public key\n"
 	    "  --json                   print the summary as JSON\n"
 	    "  --verbose                trace the IMAP exchange on stderr\n\n"
 	    "Exit status: 0 all taken, 1 something was rejected, 2 a "
@@ -93,6 +97,8 @@ struct fetch_args {
 	const char		*token_file;
 	uint64_t		 retries;
 	bool			 json;
+	bool			 keep_samples;
+	const char		*sample_key;
 };
 
 static int
@@ -110,6 +116,8 @@ parse_args(struct fetch_args *a, int argc, char **argv)
 		{ "retries", required_argument, NULL, 'r' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "keep-samples", no_argument, NULL, 'k' },
+		{ "sample-key", required_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -142,6 +150,12 @@ parse_args(struct fetch_args *a, int argc, char **argv)
 			break;
 		case 'v':
 			a->o.verbose = true;
+			break;
+		case 'k':
+			a->keep_samples = true;
+			break;
+		case 'K':
+			a->sample_key = optarg;
 			break;
 		case 'T':
 		case 'm':
@@ -211,6 +225,7 @@ run(struct cli *c, int argc, char **argv)
 	struct ingest *in = NULL;
 	struct dw_error e;
 	static char secret[FETCH_SECRET_MAX];
+	uint8_t pk[SEAL_KEY_BYTES];
 	enum dw_err err;
 	double t0;
 	int rc;
@@ -226,6 +241,9 @@ run(struct cli *c, int argc, char **argv)
 		a.o.bearer = secret;
 	rc = CLI_EXIT_FAIL;
 	ingest_opts_default(&o);
+	if (!cli_sample_opts(a.keep_samples, a.sample_key, pk,
+	    &o.sample_key))
+		goto out;
 	ui.tty = !c->quiet && isatty(STDERR_FILENO);
 	ui.json = a.json;
 	if (ui.json)

@@ -17,6 +17,7 @@
 #include "cli_enrich.h"
 #include "cli_ingest.h"
 #include "cli_util.h"
+#include "crypto/seal.h"
 #include "ingest/ingest.h"
 #include "store/store.h"
 
@@ -26,12 +27,15 @@ usage(FILE *fp)
 	fprintf(fp,
 	    "usage: dmarcward [--db PATH] ingest [--json] [--max-size MIB] "
 	    "[--parse-only]\n                 [--offline | --store-only] "
-	    "[--geoip FILE]... PATH...\n\n"
-	    "Stores the DMARC aggregate reports (XML) and SMTP TLS reports "
-	    "(JSON) found\nin files, folders (recursively), mbox files and "
-	    "Maildir folders: plain,\ngzip, zip or MIME messages.  Then looks "
-	    "up the new source addresses\n(dmarcward enrich) and brings the "
-	    "rollups up to date.\n\n"
+	    "[--geoip FILE]...\n                 [--keep-samples --sample-key "
+	    "PUBKEYFILE] PATH...\n\n"
+	    "Stores the DMARC aggregate reports (XML), SMTP TLS reports (JSON) "
+	    "and DMARC\nfailure reports found in files, folders (recursively), "
+	    "mbox files and\nMaildir folders: plain, gzip, zip or MIME "
+	    "messages.  Failure reports are\nkept with PHI redacted and "
+	    "without the original message.  Then looks up\nthe new source "
+	    "addresses (dmarcward enrich) and brings the rollups up to\n"
+	    "date.\n\n"
 	    "  --json           print the summary as JSON\n"
 	    "  --max-size MIB   decompressed size cap per report "
 	    "(default 64)\n"
@@ -42,8 +46,11 @@ usage(FILE *fp)
 	    "(enrich, report,\n"
 	    "                   sources and readiness bring them up to "
 	    "date)\n"
-	    "  --geoip FILE     a GeoIP database for the lookups (up to 4)"
-	    "\n\n"
+	    "  --geoip FILE     a GeoIP database for the lookups (up to 4)\n"
+	    "  --keep-samples --sample-key PUBKEYFILE\n"
+	    "                   also keep each failure report message, sealed "
+	    "to this\n                   public key (dmarcward failure "
+	    "keygen)\n\n"
 	    "Exit status: 0 all stored or duplicate, 1 something was "
 	    "rejected,\n2 the store failed.\n");
 }
@@ -93,7 +100,7 @@ cli_ingest_json(const struct cli_ingest_ui *ui, const struct ingest_stats *s,
     double secs)
 {
 	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
-	    "s:I, s:f, s:O}", "inputs", (json_int_t)s->inputs,
+	    "s:I, s:I, s:I, s:f, s:O}", "inputs", (json_int_t)s->inputs,
 	    "inputs_duplicate", (json_int_t)s->inputs_dup,
 	    "bytes", (json_int_t)s->bytes,
 	    "reports_new", (json_int_t)s->reports_new,
@@ -103,8 +110,10 @@ cli_ingest_json(const struct cli_ingest_ui *ui, const struct ingest_stats *s,
 	    "rejected", (json_int_t)s->rejected,
 	    "repaired", (json_int_t)s->repaired,
 	    "records", (json_int_t)s->records,
-	    "messages", (json_int_t)s->messages, "seconds", secs,
-	    "rejections", ui->rejections);
+	    "messages", (json_int_t)s->messages,
+	    "failures_new", (json_int_t)s->failures_new,
+	    "failures_duplicate", (json_int_t)s->failures_dup,
+	    "seconds", secs, "rejections", ui->rejections);
 }
 
 void
@@ -127,8 +136,10 @@ cli_ingest_summary(const struct cli_ingest_ui *ui,
 			printf(", %" PRIu64 " repaired", s->repaired);
 		printf("\nrecords:  %" PRIu64 " (%" PRIu64 " messages)\n"
 		    "tls:      %" PRIu64 " new, %" PRIu64 " duplicate SMTP TLS "
-		    "reports\nseconds:  %.2f\n", s->records, s->messages,
-		    s->tls_new, s->tls_dup, secs);
+		    "reports\nfailures: %" PRIu64 " new, %" PRIu64 " duplicate "
+		    "failure reports\nseconds:  %.2f\n", s->records,
+		    s->messages, s->tls_new, s->tls_dup, s->failures_new,
+		    s->failures_dup, secs);
 		return;
 	}
 	j = cli_ingest_json(ui, s, secs);
@@ -149,9 +160,14 @@ run(struct cli *c, int argc, char **argv)
 		{ "offline", no_argument, NULL, 'o' },
 		{ "store-only", no_argument, NULL, 's' },
 		{ "geoip", required_argument, NULL, 'g' },
+		{ "keep-samples", no_argument, NULL, 'k' },
+		{ "sample-key", required_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	uint8_t pk[SEAL_KEY_BYTES];
+	const char *keyfile = NULL;
+	bool keep = false;
 	struct ingest_opts o;
 	struct cli_ingest_ui ui = { 0 };
 	struct store *st = NULL;
@@ -196,6 +212,12 @@ run(struct cli *c, int argc, char **argv)
 			if (!cli_enrich_geoip(&ce, optarg))
 				goto out;
 			break;
+		case 'k':
+			keep = true;
+			break;
+		case 'K':
+			keyfile = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return CLI_EXIT_OK;
@@ -208,6 +230,8 @@ run(struct cli *c, int argc, char **argv)
 		usage(stderr);
 		return CLI_EXIT_FAIL;
 	}
+	if (!cli_sample_opts(keep, keyfile, pk, &o.sample_key))
+		goto out;
 	ui.tty = !c->quiet && isatty(STDERR_FILENO);
 	if (ui.json)
 		ui.rejections = json_array();
@@ -266,6 +290,6 @@ out:
 }
 
 const struct cli_cmd cli_cmd_ingest = {
-	"ingest", "store DMARC aggregate and SMTP TLS reports from files, "
-	    "folders, mailboxes", run
+	"ingest", "store DMARC aggregate, failure and SMTP TLS reports from "
+	    "files, folders, mailboxes", run
 };

@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "ingest/ingest.h"
 #include "report/agg_dump.h"
+#include "report/failure_json.h"
 #include "report/tlsrpt_json.h"
 
 #define PARSE_OUT_MAX	((size_t)1 << 30)
@@ -32,11 +33,13 @@ usage(FILE *fp)
 {
 	fprintf(fp,
 	    "usage: dmarcward parse [--json] FILE...\n\n"
-	    "Reads DMARC aggregate reports (XML) and SMTP TLS reports (JSON),\n"
-	    "plain or in gzip, zip, MIME or mbox, and shows what would be "
-	    "stored,\nwithout storing anything.\n\n"
+	    "Reads DMARC aggregate reports (XML), SMTP TLS reports (JSON) and "
+	    "DMARC\nfailure reports, plain or in gzip, zip, MIME or mbox, and "
+	    "shows what\nwould be stored (failure reports redacted), without "
+	    "storing anything.\n\n"
 	    "  --json   the normalized report and its records, one JSON "
-	    "object per line;\n           a TLS report is one line\n");
+	    "object per line;\n           a TLS or failure report is one "
+	    "line\n");
 }
 
 static enum dw_err
@@ -117,6 +120,29 @@ p_tls(void *ctx, const struct tlsrpt_report *r)
 }
 
 static void
+p_failure(void *ctx, const struct failure_report *r)
+{
+	struct pctx *pc = ctx;
+	char line[1200];
+	json_t *j;
+
+	if (pc->json) {
+		j = failure_json(r);
+		json_dumpf(j, stdout, JSON_COMPACT | JSON_ENSURE_ASCII);
+		putchar('\n');
+		json_decref(j);
+		return;
+	}
+	snprintf(pc->head, sizeof(pc->head), "%s: failure report (%s) for %s "
+	    "from %s, %u header fields, %llu redactions",
+	    ingest_current_doc(pc->in), r->feedback_type,
+	    r->domain != NULL ? r->domain : "-",
+	    r->source_ip != NULL ? r->source_ip : "-", (unsigned)r->nheaders,
+	    (unsigned long long)phi_total(&r->redactions));
+	printf("%s\n", log_sanitize(line, sizeof(line), pc->head));
+}
+
+static void
 p_reject(void *ctx, const char *input, const char *doc,
     const struct dw_error *e)
 {
@@ -166,8 +192,9 @@ run(struct cli *c, int argc, char **argv)
 	o.sink = &sink;
 	o.sink_end = p_end;
 	o.tls_sink = p_tls;
-	o.ctx = &pc;
+	o.failure_sink = p_failure;
 	o.on_reject = p_reject;
+	o.ctx = &pc;
 	buf_init(&pc.out, PARSE_OUT_MAX);
 	pc.in = ingest_new(NULL, &o);
 	if (pc.in == NULL) {

@@ -31,6 +31,8 @@ static const struct cli_cmd *const commands[] = {
 	&cli_cmd_dns,
 	&cli_cmd_check,
 	&cli_cmd_history,
+	&cli_cmd_failures,
+	&cli_cmd_failure,
 	&cli_cmd_enrich,
 	&cli_cmd_sources,
 	&cli_cmd_readiness,

@@ -34,6 +34,12 @@ static const char *const sect_names[] = {
 static const struct setting table[] = {
 	{ S_STORE, "path", T_STR, "/var/lib/dmarcward/dmarcward.db", 0, 0,
 	    G(store_path), "the SQLite store" },
+	{ S_STORE, "keep_samples", T_BOOL, "no", 0, 0, G(keep_samples),
+	    "keep each failure report message, sealed to sample_key_file; "
+	    "never in plain form" },
+	{ S_STORE, "sample_key_file", T_STR, "", 0, 0, G(sample_key_file),
+	    "public key file (dmarcward failure keygen) samples are sealed "
+	    "to; needed with keep_samples" },
 	{ S_LOG, "syslog", T_BOOL, "no", 0, 0, G(syslog),
 	    "log to syslog (facility daemon) instead of stderr" },
 	{ S_LOG, "level", T_LEVEL, "info", 0, 0, G(log_level),
@@ -273,6 +279,8 @@ finish_section(struct loadctx *lc, enum sect s, char *base,
 		if (table[i].type == T_UINT &&
 		    *(unsigned *)(base + table[i].off) != UINT32_MAX)
 			continue;
+		if (table[i].type == T_BOOL)
+			continue;	/* set before reading: mark_unset() */
 		if (table[i].def != NULL && strcmp(table[i].def, "!") == 0)
 			return dw_fail(lc->e, DW_EINVAL, "[%s%s%s] needs %s",
 			    sect_names[s], *name ? ":" : "", name,
@@ -284,25 +292,37 @@ finish_section(struct loadctx *lc, enum sect s, char *base,
 	return DW_OK;
 }
 
-/* Marks every number unset, so finish_section can tell. */
+/* Setting t of one section struct: a number unset, a yes-or-no default. */
+static void
+preset(const struct setting *t, char *base)
+{
+	if (t->type == T_UINT)
+		*(unsigned *)(base + t->off) = UINT32_MAX;
+	else
+		*(bool *)(base + t->off) = strcmp(t->def, "yes") == 0;
+}
+
+/*
+ * Marks every number unset, so finish_section can tell, and gives every
+ * yes-or-no its default before the file is read (a bool has no unset
+ * value to tell a default from a setting by).
+ */
 static void
 mark_unset(struct conf *c)
 {
 	size_t i, j;
 
 	for (i = 0; i < NSETTINGS; i++) {
-		if (table[i].type != T_UINT)
+		if (table[i].type != T_UINT && table[i].type != T_BOOL)
 			continue;
 		if (table[i].sect == S_IMAP)
 			for (j = 0; j < CONF_MAX_JOBS; j++)
-				*(unsigned *)((char *)&c->imap[j] +
-				    table[i].off) = UINT32_MAX;
+				preset(&table[i], (char *)&c->imap[j]);
 		else if (table[i].sect == S_FOLDER)
 			for (j = 0; j < CONF_MAX_JOBS; j++)
-				*(unsigned *)((char *)&c->folder[j] +
-				    table[i].off) = UINT32_MAX;
+				preset(&table[i], (char *)&c->folder[j]);
 		else
-			*(unsigned *)((char *)c + table[i].off) = UINT32_MAX;
+			preset(&table[i], (char *)c);
 	}
 }
 
@@ -332,6 +352,9 @@ finish(struct loadctx *lc)
 		if ((err = finish_section(lc, S_FOLDER,
 		    (char *)&c->folder[i], c->folder[i].name)) != DW_OK)
 			return err;
+	if (c->keep_samples != (*c->sample_key_file != '\0'))
+		return dw_fail(lc->e, DW_EINVAL, "[store] keep_samples and "
+		    "sample_key_file go together");
 	if (*c->http_listen != '\0' && strrchr(c->http_listen, ':') == NULL)
 		return dw_fail(lc->e, DW_EINVAL, "[http] listen: want "
 		    "ADDR:PORT, got \"%s\"", c->http_listen);

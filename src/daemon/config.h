@@ -44,6 +44,8 @@ struct conf_folder {
 
 struct conf {
 	char			*store_path;
+	bool			 keep_samples;	/* failure report messages */
+	char			*sample_key_file;	/* sealed to this key */
 	bool			 syslog;
 	char			*log_level;
 	char			*http_listen;	/* "ADDR:PORT" or empty */

@@ -26,6 +26,7 @@
 #include "check/check.h"
 #include "check/check_store.h"
 #include "config.h"
+#include "crypto/seal.h"
 #include "daemon.h"
 #include "djob.h"
 #include "fetch/imap.h"
@@ -60,6 +61,8 @@ struct daemon {
 	struct job	 jobs[CONF_MAX_JOBS + 2];	/* + check, enrich */
 	size_t		 njobs;
 	sigset_t	 sigs;
+	uint8_t		 sample_key[SEAL_KEY_BYTES];
+	bool		 keep_samples;	/* sealed to sample_key */
 	int		 stop;		/* the signal that asked, or 0 */
 	bool		 reload;
 };
@@ -515,6 +518,7 @@ start_http(struct daemon *dm, struct dw_error *e)
 	ho.max_upload = (uint64_t)dm->conf.max_upload_mib << 20;
 	ho.metrics = dm->m;
 	ho.upload_job = metrics_job(dm->m, "upload");
+	ho.sample_key = dm->keep_samples ? dm->sample_key : NULL;
 	err = http_start(&ho, &dm->http, e);
 	explicit_bzero(token, sizeof(token));
 	if (err == DW_OK)
@@ -547,6 +551,10 @@ reload(struct daemon *dm)
 			return;
 		}
 	}
+	if (nc.keep_samples != dm->conf.keep_samples ||
+	    strcmp(nc.sample_key_file, dm->conf.sample_key_file) != 0)
+		log_warnx("reload: [store] keep_samples and sample_key_file "
+		    "take effect at a restart; samples go on as before");
 	http_stop(old);
 	dm->http = NULL;
 	conf_free(&dm->conf);
@@ -628,6 +636,15 @@ daemon_run(const char *config_path)
 	signal(SIGPIPE, SIG_IGN);
 	ingest_opts_default(&o);
 	o.on_reject = on_reject;
+	if (dm.conf.keep_samples) {
+		if (seal_key_file(dm.conf.sample_key_file, SEAL_KEY_PUBLIC,
+		    dm.sample_key, &e) != DW_OK) {
+			log_warnx("[store] sample_key_file: %s", e.msg);
+			goto out;
+		}
+		dm.keep_samples = true;
+		o.sample_key = dm.sample_key;
+	}
 	if (store_open(dm.conf.store_path, &dm.st, &e) != DW_OK ||
 	    (dm.m = metrics_new()) == NULL ||
 	    (dm.in = ingest_new(dm.st, &o)) == NULL) {

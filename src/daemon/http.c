@@ -132,6 +132,7 @@ ingest_upload(struct http *h, struct MHD_Connection *c, struct req *rq)
 	ingest_opts_default(&o);
 	o.on_reject = on_reject;
 	o.ctx = rej;
+	o.sample_key = h->o.sample_key;
 	dw_error_clear(&e);
 	if ((err = store_open(h->store_path, &st, &e)) != DW_OK ||
 	    (in = ingest_new(st, &o)) == NULL ||
@@ -149,12 +150,15 @@ ingest_upload(struct http *h, struct MHD_Connection *c, struct req *rq)
 	metrics_run(h->o.metrics, h->o.upload_job, time(NULL), &d, 0, 0);
 	(void)zero;
 	status = d.rejected > 0 ? MHD_HTTP_UNPROCESSABLE_CONTENT : MHD_HTTP_OK;
-	j = json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:o}", "status",
-	    d.rejected > 0 ? "rejected" : d.reports_new + d.tls_new > 0 ?
-	    "stored" : "duplicate", "reports_new", (json_int_t)d.reports_new,
+	j = json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
+	    "status", d.rejected > 0 ? "rejected" : d.reports_new +
+	    d.tls_new + d.failures_new > 0 ? "stored" : "duplicate",
+	    "reports_new", (json_int_t)d.reports_new,
 	    "reports_duplicate", (json_int_t)d.reports_dup,
 	    "tls_reports_new", (json_int_t)d.tls_new,
 	    "tls_reports_duplicate", (json_int_t)d.tls_dup,
+	    "failures_new", (json_int_t)d.failures_new,
+	    "failures_duplicate", (json_int_t)d.failures_dup,
 	    "inputs_duplicate", (json_int_t)d.inputs_dup,
 	    "records", (json_int_t)d.records, "rejections", rej);
 	ingest_free(in);

@@ -11,7 +11,7 @@
  * store's locking orders it with the daemon's jobs) and committed before
  * the answer, a JSON object:
  *	200 {"status": "stored" | "duplicate", "reports_new": N,
- *	    "tls_reports_new": N, ...}
+ *	    "tls_reports_new": N, "failures_new": N, ...}
  *	422 {"status": "rejected", "rejections": [{"reason": ...}]}
  *	401 bad or missing token, 413 over max_upload_mib, 404, 405,
  *	503 the store failed.
@@ -33,6 +33,8 @@ struct http_opts {
 	uint64_t	 max_upload;	/* bytes */
 	struct metrics	*metrics;
 	int		 upload_job;	/* metrics job for uploads */
+	const uint8_t	*sample_key;	/* failure report samples sealed to
+					   it (borrowed); NULL: none kept */
 };
 
 enum dw_err http_start(const struct http_opts *o, struct http **out,

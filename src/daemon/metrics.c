@@ -20,6 +20,7 @@ struct job {
 	uint64_t	 reports_new, reports_dup, rejected;
 	uint64_t	 inputs, records, messages;
 	uint64_t	 tls_new, tls_dup;	/* SMTP TLS reports */
+	uint64_t	 failures_new, failures_dup;	/* failure reports */
 	time_t		 last_success;	/* end of the last good run */
 	time_t		 caught_up;	/* start of the last complete run */
 };
@@ -87,6 +88,8 @@ metrics_delta(const struct ingest_stats *a, const struct ingest_stats *b,
 	out->messages = b->messages - a->messages;
 	out->tls_new = b->tls_new - a->tls_new;
 	out->tls_dup = b->tls_dup - a->tls_dup;
+	out->failures_new = b->failures_new - a->failures_new;
+	out->failures_dup = b->failures_dup - a->failures_dup;
 }
 
 void
@@ -102,6 +105,8 @@ metrics_run(struct metrics *m, int j, time_t started,
 	jb->runs++;
 	jb->reports_new += d->reports_new;
 	jb->reports_dup += d->reports_dup;
+	jb->failures_new += d->failures_new;
+	jb->failures_dup += d->failures_dup;
 	jb->rejected += d->rejected;
 	jb->inputs += d->inputs;
 	jb->records += d->records;
@@ -126,15 +131,18 @@ struct family {
 	const char	*help;
 	size_t		 off;		/* of a uint64_t in struct job */
 	size_t		 tls_off;	/* by kind: the SMTP TLS count too */
+	size_t		 failure_off;	/* and the failure report one */
 };
 
 static const struct family families[] = {
 	{ "dmarcward_reports_ingested_total", "counter",
 	    "Reports stored, by job and kind.",
-	    offsetof(struct job, reports_new), offsetof(struct job, tls_new) },
+	    offsetof(struct job, reports_new), offsetof(struct job, tls_new),
+	    offsetof(struct job, failures_new) },
 	{ "dmarcward_reports_duplicate_total", "counter",
 	    "Reports already stored, by job and kind.",
-	    offsetof(struct job, reports_dup), offsetof(struct job, tls_dup) },
+	    offsetof(struct job, reports_dup), offsetof(struct job, tls_dup),
+	    offsetof(struct job, failures_dup) },
 	{ "dmarcward_inputs_rejected_total", "counter",
 	    "Inputs (files, messages, uploads) or reports rejected, by job.",
 	    offsetof(struct job, rejected) },
@@ -150,11 +158,30 @@ static const struct family families[] = {
 	    offsetof(struct job, failures) },
 };
 
+/* The lines of family f for job jb: one, or one by kind. */
+static enum dw_err
+render_job(struct buf *o, const struct family *f, const struct job *jb)
+{
+	static const char *const kinds[] = { "aggregate", "tls", "failure" };
+	const size_t offs[] = { f->off, f->tls_off, f->failure_off };
+	enum dw_err err = DW_OK;
+	size_t k;
+
+	if (f->tls_off == 0)
+		return buf_printf(o, "%s{job=\"%s\"} %llu\n", f->name,
+		    jb->name, (unsigned long long)*(const uint64_t *)
+		    ((const char *)jb + f->off));
+	for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+		err |= buf_printf(o, "%s{job=\"%s\",kind=\"%s\"} %llu\n",
+		    f->name, jb->name, kinds[k], (unsigned long long)
+		    *(const uint64_t *)((const char *)jb + offs[k]));
+	return err;
+}
+
 enum dw_err
 metrics_render(struct metrics *m, time_t now, struct buf *o)
 {
 	const struct family *f;
-	const struct job *jb;
 	size_t i;
 	int j;
 	enum dw_err err = DW_OK;
@@ -164,19 +191,8 @@ metrics_render(struct metrics *m, time_t now, struct buf *o)
 		f = &families[i];
 		err |= buf_printf(o, "# HELP %s %s\n# TYPE %s %s\n", f->name,
 		    f->help, f->name, f->type);
-		for (j = 0; j < m->njobs; j++) {
-			jb = &m->jobs[j];
-			err |= buf_printf(o, "%s{job=\"%s\"%s} %llu\n",
-			    f->name, jb->name, f->tls_off != 0 ?
-			    ",kind=\"aggregate\"" : "",
-			    (unsigned long long)*(const uint64_t *)
-			    ((const char *)jb + f->off));
-			if (f->tls_off != 0)
-				err |= buf_printf(o, "%s{job=\"%s\",kind="
-				    "\"tls\"} %llu\n", f->name, jb->name,
-				    (unsigned long long)*(const uint64_t *)
-				    ((const char *)jb + f->tls_off));
-		}
+		for (j = 0; j < m->njobs; j++)
+			err |= render_job(o, f, &m->jobs[j]);
 	}
 	err |= buf_printf(o, "# HELP dmarcward_last_success_timestamp_seconds"
 	    " End of the last successful run (fetch, scan), by job.\n"

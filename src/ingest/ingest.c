@@ -21,7 +21,10 @@
 #include <openssl/evp.h>
 
 #include "base/buf.h"
+#include "crypto/seal.h"
 #include "report/agg_xml.h"
+#include "report/failure.h"
+#include "report/phi.h"
 #include "report/rd.h"
 #include "report/unpack.h"
 #include "store/store.h"
@@ -132,6 +135,8 @@ ingest_stats(struct ingest *in)
 		in->view.messages += t.messages;
 		in->view.tls_new += t.tls_new;
 		in->view.tls_dup += t.tls_dup;
+		in->view.failures_new += t.failures_new;
+		in->view.failures_dup += t.failures_dup;
 	}
 	return &in->view;
 }
@@ -376,9 +381,10 @@ on_doc(void *ctx, const struct doc *d, struct dw_error *e)
 		err = tls_doc(in, d, &rdfail, &de);
 		break;
 	default:
-		err = dw_fail(&de, DW_EUNSUPPORTED, "a DMARC failure report; "
-		    "this version ingests DMARC aggregate and SMTP TLS "
-		    "reports");
+		err = dw_fail(&de, DW_EUNSUPPORTED, "a failure report part "
+		    "that is not read: the message is over the %zu MiB failure "
+		    "report limit, or inside an archive",
+		    FAILURE_MAX_MESSAGE >> 20);
 		break;
 	}
 	if (err == DW_OK)
@@ -458,6 +464,8 @@ unit_end(struct ingest *in, enum dw_err err, struct dw_error *ue,
 		in->s.messages = in->at_unit.messages;
 		in->s.tls_new = in->at_unit.tls_new;
 		in->s.tls_dup = in->at_unit.tls_dup;
+		in->s.failures_new = in->at_unit.failures_new;
+		in->s.failures_dup = in->at_unit.failures_dup;
 		reject(in, NULL, ue);
 	}
 	if (in->st != NULL &&
@@ -476,6 +484,105 @@ sha256_mem(const void *p, size_t n, uint8_t out[32])
 	EVP_Digest(p, n, out, &len, EVP_sha256(), NULL);
 }
 
+/* ---- failure reports ------------------------------------------------ */
+
+/* The unit's name with PHI patterns redacted (a file may be named after
+ * the subject of the message), in a. */
+static const char *
+safe_name(struct arena *a, const char *name)
+{
+	struct phi_counts c = { { 0 } };
+	struct buf b;
+	const char *s;
+
+	buf_init(&b, 8 * INGEST_NAME_MAX);
+	if (phi_redact(name, strlen(name), &b, &c) != DW_OK)
+		s = "(a name too long to check for PHI)";
+	else
+		s = arena_strdup(a, buf_str(&b));
+	buf_fini(&b);
+	return s != NULL ? s : "(no memory for the name)";
+}
+
+/* Stores r in a unit begun for p[0..n): a sealed sample or nothing. */
+static enum dw_err
+failure_store(struct ingest *in, const struct failure_report *r,
+    const void *p, size_t n, struct dw_error *e)
+{
+	const uint8_t *pk = in->o.sample_key;
+	struct dw_error ue;
+	struct buf box;
+	enum dw_err err;
+
+	dw_error_clear(&ue);
+	if (in->st == NULL) {
+		in->s.failures_new++;
+		if (in->o.failure_sink != NULL)
+			in->o.failure_sink(in->o.ctx, r);
+		return unit_end(in, DW_OK, &ue, e);
+	}
+	err = writer_unit_evidence(in->w, pk != NULL ? STORE_EVIDENCE_SEALED :
+	    STORE_EVIDENCE_WITHHELD, &ue);
+	if (err == DW_OK && pk != NULL) {
+		buf_init(&box, n + seal_overhead());
+		err = seal_box(pk, p, n, &box, &ue);
+		if (err == DW_OK)
+			err = writer_unit_raw(in->w, box.data, box.len, &ue);
+		buf_fini(&box);
+	}
+	if (err == DW_OK)
+		err = writer_failure_put(in->w, r, &ue);
+	return unit_end(in, err, &ue, e);
+}
+
+/*
+ * A failure report is parsed before its unit begins, since what the unit
+ * keeps depends on it.  *handled is false when p[0..n) is no failure
+ * report: the usual path takes it then.
+ */
+static enum dw_err
+failure_unit(struct ingest *in, const char *name, const void *p, size_t n,
+    const uint8_t sha[32], bool *handled, struct dw_error *e)
+{
+	struct failure_report *r;
+	struct dw_error ue;
+	struct arena *a;
+	enum dw_err err;
+	bool dup;
+
+	*handled = false;
+	if ((a = arena_new(failure_arena_max(n))) == NULL)
+		return dw_fail(e, DW_ENOMEM, "out of memory");
+	dw_error_clear(&ue);
+	err = failure_parse(a, p, n, NULL, &r, &ue);
+	if (err == DW_ENOTREPORT) {
+		arena_free(a);
+		return DW_OK;
+	}
+	*handled = true;
+	in->unit = safe_name(a, name);
+	in->doc = NULL;
+	if (err != DW_OK) {
+		if (is_fatal(err)) {
+			*e = ue;
+		} else {
+			in->s.inputs++;
+			in->s.bytes += n;
+			reject(in, NULL, &ue);
+			err = DW_OK;
+		}
+		arena_free(a);
+		return err;
+	}
+	err = unit_begin(in, sha, n, &dup, e);
+	if (err == DW_OK && dup)
+		in->s.inputs_dup++;
+	else if (err == DW_OK)
+		err = failure_store(in, r, p, n, e);
+	arena_free(a);
+	return err;
+}
+
 enum dw_err
 ingest_mem(struct ingest *in, const char *name, const void *p, size_t n,
     struct dw_error *e)
@@ -484,10 +591,16 @@ ingest_mem(struct ingest *in, const char *name, const void *p, size_t n,
 	struct rd *rd;
 	uint8_t sha[32];
 	enum dw_err err;
-	bool dup;
+	bool dup, handled;
 
 	in->unit = name;
 	sha256_mem(p, n, sha);
+	if (n <= FAILURE_MAX_MESSAGE && failure_maybe(p, n)) {
+		err = failure_unit(in, name, p, n, sha, &handled, e);
+		if (handled)
+			return err;
+		in->unit = name;
+	}
 	err = unit_begin(in, sha, n, &dup, e);
 	if (err != DW_OK)
 		return err;
@@ -607,6 +720,43 @@ ingest_fd_unit(struct ingest *in, int fd, uint64_t size, struct dw_error *e)
 	return unit_end(in, err, &ue, e);
 }
 
+/*
+ * A message file small enough to be a failure report is read whole, so
+ * the failure report path can see it before anything is stored.
+ */
+static enum dw_err
+ingest_message_file(struct ingest *in, const char *path, int fd,
+    size_t size, struct dw_error *e)
+{
+	struct dw_error ue;
+	char *p;
+	size_t got = 0;
+	ssize_t r = 0;
+	enum dw_err err;
+
+	if ((p = malloc(size + 1)) == NULL)
+		return dw_fail(e, DW_ENOMEM, "out of memory");
+	while (got < size) {
+		r = pread(fd, p + got, size - got, (off_t)got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	if (got < size) {
+		in->s.inputs++;
+		dw_fail(&ue, DW_EIO, "read: %s", r < 0 ? strerror(errno) :
+		    "the file shrank while it was read");
+		reject(in, NULL, &ue);
+		free(p);
+		return DW_OK;
+	}
+	err = ingest_mem(in, path, p, size, e);
+	free(p);
+	return err;
+}
+
 static enum dw_err
 ingest_file(struct ingest *in, const char *path, int fd,
     const struct stat *sb, struct dw_error *e)
@@ -614,7 +764,7 @@ ingest_file(struct ingest *in, const char *path, int fd,
 	struct mboxctx mc = { in, path, e };
 	struct dw_error ue;
 	struct rd *rd;
-	char head[8];
+	char head[512];
 	ssize_t n;
 	uint64_t cap;
 	enum dw_err err;
@@ -628,6 +778,10 @@ ingest_file(struct ingest *in, const char *path, int fd,
 		reject(in, NULL, &ue);
 		return DW_OK;
 	}
+	if (unpack_sniff(head, (size_t)n) == SNIFF_MESSAGE &&
+	    (uint64_t)sb->st_size <= FAILURE_MAX_MESSAGE)
+		return ingest_message_file(in, path, fd, (size_t)sb->st_size,
+		    e);
 	if (unpack_sniff(head, (size_t)n) == SNIFF_MBOX) {
 		rd = rd_fd_new(fd);
 		if (rd == NULL)

@@ -16,6 +16,13 @@
  * Documents are told apart by their first bytes (unpack_sniff()): XML is
  * parsed as a DMARC aggregate report, JSON as an SMTP TLS report (RFC
  * 8460); one that is neither is rejected naming both.
+ *
+ * A message that is a DMARC failure report (failure.h) is its own unit,
+ * parsed whole before the unit begins: such a unit keeps no plain raw
+ * bytes, since they hold someone else's e-mail, only a sealed box of them
+ * when sample_key is set (seal.h), and its name is stored with PHI
+ * patterns redacted.  Message files up to FAILURE_MAX_MESSAGE bytes are
+ * read whole for this.
  */
 #ifndef DW_INGEST_H
 #define DW_INGEST_H
@@ -25,6 +32,7 @@
 
 #include "../base/err.h"
 #include "../report/agg_xml.h"
+#include "../report/failure.h"
 #include "../report/tlsrpt.h"
 #include "../report/unpack.h"
 
@@ -40,6 +48,8 @@ struct ingest_stats {
 	uint64_t	 repaired;	/* stored after a bounded repair */
 	uint64_t	 records;	/* records of new reports */
 	uint64_t	 messages;	/* sum of their counts */
+	uint64_t	 failures_new;	/* failure reports */
+	uint64_t	 failures_dup;
 	uint64_t	 tls_new;	/* SMTP TLS reports, apart */
 	uint64_t	 tls_dup;
 };
@@ -65,6 +75,14 @@ struct ingest_opts {
 	 */
 	const struct agg_sink	*sink;
 	void			(*sink_end)(void *ctx, bool ok);
+	/* With parse_only: gets every failure report parsed (redacted). */
+	void			(*failure_sink)(void *ctx,
+				    const struct failure_report *r);
+	/*
+	 * The public key (SEAL_KEY_BYTES, borrowed) to keep failure report
+	 * samples sealed to; NULL keeps none.
+	 */
+	const uint8_t		*sample_key;
 	/* With parse_only: gets every SMTP TLS report that parsed whole. */
 	void			(*tls_sink)(void *ctx,
 				    const struct tlsrpt_report *r);

@@ -22,7 +22,7 @@
 
 enum wop {
 	OP_UNIT_BEGIN = 1, OP_RAW, OP_UNIT_END, OP_REPORT_BEGIN, OP_RECORD,
-	OP_REPORT_END, OP_SYNC, OP_QUIT,
+	OP_REPORT_END, OP_SYNC, OP_QUIT, OP_EVIDENCE,
 };
 
 #define NULLSTR	UINT32_MAX
@@ -37,8 +37,9 @@ struct chunk {
 struct syncop {
 	const struct agg_report	*report;	/* or */
 	const struct agg_record	*record;	/* or */
-	const struct tlsrpt_report *tls;	/* or none: a barrier */
+	const struct tlsrpt_report *tls;	/* or */
 	const uint8_t		*tls_sha;
+	const struct failure_report *failure;	/* or none: a barrier */
 };
 
 struct writer {
@@ -460,7 +461,8 @@ on_unit_end(struct writer *w, bool ok)
 		on_report_end(w, false, 0, 0);
 	ok = ok && live(w);
 	if (!w->u_skip) {
-		keep = ok && (w->u.reports_new > 0 || w->u.tls_new > 0);
+		keep = ok && (w->u.reports_new > 0 || w->u.tls_new > 0 ||
+		    w->u.failures_new > 0);
 		if ((err = store_unit_end(w->st, keep, &e)) != DW_OK) {
 			set_sticky(w, err, &e);
 			ok = false;
@@ -478,7 +480,20 @@ on_unit_end(struct writer *w, bool ok)
 	w->tot.messages += w->u.messages;
 	w->tot.tls_new += w->u.tls_new;
 	w->tot.tls_dup += w->u.tls_dup;
+	w->tot.failures_new += w->u.failures_new;
+	w->tot.failures_dup += w->u.failures_dup;
 	pthread_mutex_unlock(&w->mu);
+}
+
+static void
+on_evidence(struct writer *w, enum store_evidence ev)
+{
+	struct dw_error e;
+	enum dw_err err;
+
+	if (!w->u_skip && live(w) &&
+	    (err = store_unit_evidence(w->st, ev, &e)) != DW_OK)
+		set_sticky(w, err, &e);
 }
 
 static void
@@ -499,6 +514,23 @@ on_tls(struct writer *w, const struct tlsrpt_report *r, const uint8_t *sha)
 }
 
 static void
+on_failure(struct writer *w, const struct failure_report *r)
+{
+	struct dw_error e;
+	enum dw_err err;
+	bool dup;
+
+	if (w->u_skip || !live(w))
+		return;
+	if ((err = store_failure_put(w->st, r, &dup, &e)) != DW_OK)
+		set_sticky(w, err, &e);
+	else if (dup)
+		w->u.failures_dup++;
+	else
+		w->u.failures_new++;
+}
+
+static void
 on_sync(struct writer *w, const struct syncop *s)
 {
 	if (s->report != NULL)
@@ -507,6 +539,8 @@ on_sync(struct writer *w, const struct syncop *s)
 		on_record(w, s->record);
 	else if (s->tls != NULL)
 		on_tls(w, s->tls, s->tls_sha);
+	else if (s->failure != NULL)
+		on_failure(w, s->failure);
 	pthread_mutex_lock(&w->mu);
 	w->done++;
 	pthread_cond_broadcast(&w->cv_done);
@@ -579,6 +613,9 @@ apply(struct writer *w, const struct chunk *c)
 			memcpy(&s, p, sizeof(s));
 			p += sizeof(s);
 			on_sync(w, s);
+			break;
+		case OP_EVIDENCE:
+			on_evidence(w, (enum store_evidence)*p++);
 			break;
 		case OP_QUIT:
 			return false;
@@ -692,7 +729,7 @@ sync_op(struct writer *w, struct syncop *s, struct dw_error *e)
 enum dw_err
 writer_drain(struct writer *w, struct dw_error *e)
 {
-	struct syncop s = { NULL, NULL, NULL, NULL };
+	struct syncop s = { NULL };
 
 	return sync_op(w, &s, e);
 }
@@ -795,7 +832,7 @@ enum dw_err
 writer_report_begin(struct writer *w, const struct agg_report *r,
     struct dw_error *e)
 {
-	struct syncop s = { r, NULL, NULL, NULL };
+	struct syncop s = { .report = r };
 	size_t n = report_size(r);
 	enum dw_err err;
 
@@ -811,7 +848,7 @@ enum dw_err
 writer_report_record(struct writer *w, const struct agg_record *rec,
     struct dw_error *e)
 {
-	struct syncop s = { NULL, rec, NULL, NULL };
+	struct syncop s = { .record = rec };
 	size_t n = record_size(rec);
 	enum dw_err err;
 
@@ -845,10 +882,32 @@ writer_report_end(struct writer *w, bool commit, uint64_t records,
 }
 
 enum dw_err
+writer_unit_evidence(struct writer *w, enum store_evidence ev,
+    struct dw_error *e)
+{
+	uint8_t op[2] = { OP_EVIDENCE, (uint8_t)ev };
+	enum dw_err err;
+
+	if ((err = room(w, 2, e)) != DW_OK)
+		return err;
+	put(w->cur, op, 2);
+	return DW_OK;
+}
+
+enum dw_err
+writer_failure_put(struct writer *w, const struct failure_report *r,
+    struct dw_error *e)
+{
+	struct syncop s = { .failure = r };
+
+	return sync_op(w, &s, e);
+}
+
+enum dw_err
 writer_tls_report(struct writer *w, const struct tlsrpt_report *r,
     const uint8_t sha256[32], struct dw_error *e)
 {
-	struct syncop s = { NULL, NULL, r, sha256 };
+	struct syncop s = { .tls = r, .tls_sha = sha256 };
 
 	return sync_op(w, &s, e);
 }

@@ -24,13 +24,14 @@
 #include <stdint.h>
 
 #include "../base/err.h"
+#include "../report/failure.h"
 #include "../report/report.h"
 #include "../report/tlsrpt.h"
+#include "../store/store.h"
 
 #define WRITER_CHUNK	(256 * 1024)	/* bytes per queue chunk */
 #define WRITER_QUEUE	16		/* chunks in flight at most */
 
-struct store;
 struct writer;
 
 /* What the writer thread decided, over the units it finished. */
@@ -41,6 +42,8 @@ struct writer_tally {
 	uint64_t	 repaired;	/* new reports that needed a repair */
 	uint64_t	 records;	/* of new reports */
 	uint64_t	 messages;
+	uint64_t	 failures_new;	/* failure reports */
+	uint64_t	 failures_dup;
 	uint64_t	 tls_new;	/* SMTP TLS reports */
 	uint64_t	 tls_dup;
 };
@@ -66,6 +69,16 @@ enum dw_err writer_report_record(struct writer *w,
 /* commit false: the report failed to parse; what was queued goes. */
 enum dw_err writer_report_end(struct writer *w, bool commit,
     uint64_t records, uint64_t messages, struct dw_error *e);
+/* The unit's evidence (store_unit_evidence), before any raw bytes. */
+enum dw_err writer_unit_evidence(struct writer *w, enum store_evidence ev,
+    struct dw_error *e);
+/*
+ * Stores a failure report in the unit (store_failure_put); a unit that
+ * holds a new one is kept.  Waits for the writer: r need not outlive
+ * the call.
+ */
+enum dw_err writer_failure_put(struct writer *w,
+    const struct failure_report *r, struct dw_error *e);
 /*
  * A whole SMTP TLS report (sha256: of its JSON document) for the current
  * unit.  This one waits until the writer has stored it, so r may live in

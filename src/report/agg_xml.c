@@ -10,7 +10,6 @@
  * go to a header arena or a per-record arena that is reset for every
  * record, so memory stays flat whatever the report size.
  */
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -600,7 +599,7 @@ rec_text(struct agg_xml *p, unsigned id, char *s, size_t n)
 	struct agg_record *r = &p->rec;
 	struct agg_auth *a = p->cur_auth;
 	const char *v = NULL;
-	char ip[INET6_ADDRSTRLEN], q[80];
+	char ip[REPORT_IP_BUF], q[80];
 
 	switch (id) {
 	case E_SOURCE_IP:

@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <string.h>
 
+#include "base/utf8.h"
 #include "ident.h"
 
 bool
@@ -13,7 +14,8 @@ report_domain_norm(const char *s, size_t n, char *out, size_t outsz)
 	size_t i;
 	char c;
 
-	if (n > DNS_NAME_MAX + 1 || memchr(s, '\0', n) != NULL)
+	if (n > DNS_NAME_MAX + 1 || memchr(s, '\0', n) != NULL ||
+	    !utf8_valid(s, n))
 		return false;
 	memcpy(tmp, s, n);
 	tmp[n] = '\0';

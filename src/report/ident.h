@@ -1,8 +1,9 @@
 /*
  * ident.h: the identifiers reports carry (domain names, IP addresses) in
  * one canonical spelling, and attacker text quoted for error messages.
- * Shared by the aggregate (agg_xml.c) and SMTP TLS (tlsrpt_json.c)
- * parsers, so a name or address reads the same in both.
+ * Shared by the aggregate (agg_xml.c), SMTP TLS (tlsrpt_json.c) and
+ * failure report (failure*.c) parsers, so a name or address reads the
+ * same in all three.
  */
 #ifndef DW_REPORT_IDENT_H
 #define DW_REPORT_IDENT_H
@@ -19,7 +20,8 @@
  * Normalizes s[0..n) (borrowed, need not be NUL-terminated) into out
  * (REPORT_DOMAIN_BUF bytes) when it is a domain name: dns_name_norm()'s
  * lengths, one trailing dot dropped, ASCII lower-cased, and labels of
- * letters, digits, '-', '_' or UTF-8 that neither start nor end with '-'.
+ * letters, digits, '-', '_' or valid UTF-8 that neither start nor end
+ * with '-'.
  */
 bool report_domain_norm(const char *s, size_t n, char *out, size_t outsz);
 

@@ -13,6 +13,7 @@
 
 #include <gmime/gmime.h>
 
+#include "mime_int.h"
 #include "unpack_int.h"
 
 #define MIME_FILENAME_MAX	200	/* bytes of a file name shown */
@@ -35,6 +36,12 @@ mime_init(void)
 	g_mime_init();
 }
 
+void
+mime_init_once(void)
+{
+	pthread_once(&mime_once, mime_init);
+}
+
 static int
 ci_before(const char *start, const char *slash, const char *word)
 {
@@ -51,14 +58,11 @@ ci_before(const char *start, const char *slash, const char *word)
 }
 
 /*
- * Counts the media types that open a level (multipart/..., message/...)
- * anywhere in the message, headers or not, before gmime parses: its
- * parser recurses once per level, so a message with more of them than
- * parts allowed is refused without parsing.  Counting every occurrence
- * errs on the side of refusing.
+ * Counting every occurrence, headers or not, errs on the side of
+ * refusing.
  */
-static unsigned
-count_levels(const char *p, size_t n)
+unsigned
+mime_count_levels(const char *p, size_t n)
 {
 	const char *end = p + n, *start = p, *q;
 	unsigned c = 0;
@@ -185,6 +189,14 @@ decode(GMimeDataWrapper *dw)
 	return out;
 }
 
+GByteArray *
+mime_part_bytes(GMimePart *part)
+{
+	GMimeDataWrapper *dw = g_mime_part_get_content(part);
+
+	return dw != NULL ? decode(dw) : NULL;
+}
+
 static enum dw_err
 leaf(struct mime_walk *w, GMimePart *part, struct dw_error *e)
 {
@@ -254,14 +266,12 @@ walk(struct mime_walk *w, GMimeObject *o, unsigned depth,
 	return DW_OK;
 }
 
-static enum dw_err
-parse(struct mime_walk *w, GByteArray *arr, struct dw_error *e)
+GMimeMessage *
+mime_message_parse(GByteArray *arr)
 {
 	GMimeStream *st;
 	GMimeParser *p;
 	GMimeMessage *m;
-	uint64_t before = w->u->ndocs;
-	enum dw_err err;
 
 	st = g_mime_stream_mem_new_with_byte_array(arr);
 	p = g_mime_parser_new_with_stream(st);
@@ -269,6 +279,17 @@ parse(struct mime_walk *w, GByteArray *arr, struct dw_error *e)
 	g_mime_parser_set_format(p, GMIME_FORMAT_MESSAGE);
 	m = g_mime_parser_construct_message(p, NULL);
 	g_object_unref(p);
+	return m;
+}
+
+static enum dw_err
+parse(struct mime_walk *w, GByteArray *arr, struct dw_error *e)
+{
+	GMimeMessage *m;
+	uint64_t before = w->u->ndocs;
+	enum dw_err err;
+
+	m = mime_message_parse(arr);
 	if (m == NULL)
 		return dw_fail(e, DW_ESYNTAX, "MIME: not a parseable message");
 	if (g_mime_message_get_mime_part(m) == NULL)
@@ -311,14 +332,14 @@ mime_unpack(struct unpack_ctx *u, struct rd *in, const char *name,
 		buf_fini(&mb);
 		return err;
 	}
-	lv = count_levels(buf_str(&mb), mb.len);
+	lv = mime_count_levels(buf_str(&mb), mb.len);
 	if (lv > lim->max_parts) {
 		buf_fini(&mb);
 		return dw_fail(e, DW_ELIMIT, "MIME: %u multipart or message "
 		    "types, over the %u part limit (nesting depth limit %u)",
 		    lv, lim->max_parts, lim->max_depth);
 	}
-	pthread_once(&mime_once, mime_init);
+	mime_init_once();
 	data = buf_steal(&mb, &len);
 	arr = g_byte_array_new();
 	if (data != NULL)

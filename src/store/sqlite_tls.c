@@ -187,9 +187,8 @@ sq_tls_put(struct store *st, const struct tlsrpt_report *r,
 	int i;
 
 	*dup = false;
-	if (!store_sqlite_unit(st, &unit, &uname))
-		return dw_fail(e, DW_EINVAL, "store: a TLS report outside a "
-		    "unit");
+	if ((err = store_sqlite_unit(st, &unit, &uname, e)) != DW_OK)
+		return err;
 	if ((err = is_dup(&p, r, sha256, dup)) != DW_OK || *dup)
 		return err;
 	for (i = 0; i < T_COUNT; i++)

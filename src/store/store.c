@@ -98,6 +98,34 @@ store_report_end(struct store *st, bool commit, uint64_t records,
 }
 
 enum dw_err
+store_unit_evidence(struct store *st, enum store_evidence ev,
+    struct dw_error *e)
+{
+	return st->ops->unit_evidence(st, ev, e);
+}
+
+enum dw_err
+store_failure_put(struct store *st, const struct failure_report *r,
+    bool *dup, struct dw_error *e)
+{
+	return st->ops->failure_put(st, r, dup, e);
+}
+
+enum dw_err
+store_failures(struct store *st, const struct store_filter *f,
+    store_failure_cb cb, void *ctx, struct dw_error *e)
+{
+	return st->ops->failures(st, f, cb, ctx, e);
+}
+
+enum dw_err
+store_failure_sample(struct store *st, int64_t id, struct buf *out,
+    struct dw_error *e)
+{
+	return st->ops->failure_sample(st, id, out, e);
+}
+
+enum dw_err
 store_mailbox_get(struct store *st, const char *key, struct store_mailbox *m,
     bool *found, struct dw_error *e)
 {

@@ -24,6 +24,8 @@
 #include <stdint.h>
 
 #include "../base/err.h"
+#include "../base/buf.h"
+#include "../report/failure.h"
 #include "../report/report.h"
 #include "../report/tlsrpt.h"
 
@@ -95,6 +97,32 @@ enum dw_err store_report_record(struct store *st,
 /* Keeps (commit true, with the totals) or discards the current report. */
 enum dw_err store_report_end(struct store *st, bool commit,
     uint64_t records, uint64_t messages, struct dw_error *e);
+
+/* ---- failure reports ---------------------------------------------------
+ *
+ * A failure report is stored in a unit of its own (one message), whose
+ * raw bytes are someone else's e-mail, body and all: they are never kept
+ * in plain form.  Before any raw bytes, the caller says what the unit
+ * keeps as evidence:
+ *  - STORE_EVIDENCE_WITHHELD: nothing; the unit keeps its name, size and
+ *    SHA-256, and store_unit_raw() fails;
+ *  - STORE_EVIDENCE_SEALED: the raw bytes given are a sealed box of the
+ *    message (seal.h), kept as they come, never compressed or read.
+ * raw_inputs.encoding says which ("withheld", "sealed-box").
+ */
+enum store_evidence {
+	STORE_EVIDENCE_RAW,		/* the default: plain, compressed */
+	STORE_EVIDENCE_WITHHELD,
+	STORE_EVIDENCE_SEALED,
+};
+enum dw_err store_unit_evidence(struct store *st, enum store_evidence ev,
+    struct dw_error *e);
+/*
+ * Stores r (already redacted by the parser) in the current unit.  When a
+ * report with the same sha256 is stored, *dup is set and nothing is.
+ */
+enum dw_err store_failure_put(struct store *st,
+    const struct failure_report *r, bool *dup, struct dw_error *e);
 
 /* ---- mailboxes -------------------------------------------------------
  *
@@ -241,6 +269,30 @@ struct store_row {
 typedef enum dw_err (*store_row_cb)(void *ctx, const struct store_row *r);
 enum dw_err store_export(struct store *st, const struct store_filter *f,
     store_row_cb cb, void *ctx, struct dw_error *e);
+
+/* One stored failure report; everything is valid during the call only. */
+struct store_failure {
+	int64_t				 id;
+	int64_t				 received;	/* UTC seconds */
+	bool				 sample;	/* sealed one kept */
+	const struct failure_report	*report;
+};
+typedef enum dw_err (*store_failure_cb)(void *ctx,
+    const struct store_failure *f);
+/*
+ * The failure reports of f->domain (the policy domain) that arrived in
+ * [since, until) (when stored, for those without an Arrival-Date), in
+ * that order.
+ */
+enum dw_err store_failures(struct store *st, const struct store_filter *f,
+    store_failure_cb cb, void *ctx, struct dw_error *e);
+/*
+ * Appends the sealed sample of failure report id to out.  DW_ENOTFOUND
+ * when there is no such report or it was stored without a sample (the
+ * message says which).
+ */
+enum dw_err store_failure_sample(struct store *st, int64_t id,
+    struct buf *out, struct dw_error *e);
 
 /* ---- SMTP TLS reports (RFC 8460) ----------------------------------- */
 

@@ -28,6 +28,14 @@ struct store_ops {
 	    const struct agg_record *, struct dw_error *);
 	enum dw_err (*report_end)(struct store *, bool, uint64_t, uint64_t,
 	    struct dw_error *);
+	enum dw_err (*unit_evidence)(struct store *, enum store_evidence,
+	    struct dw_error *);
+	enum dw_err (*failure_put)(struct store *,
+	    const struct failure_report *, bool *, struct dw_error *);
+	enum dw_err (*failures)(struct store *, const struct store_filter *,
+	    store_failure_cb, void *, struct dw_error *);
+	enum dw_err (*failure_sample)(struct store *, int64_t, struct buf *,
+	    struct dw_error *);
 	enum dw_err (*mailbox_get)(struct store *, const char *,
 	    struct store_mailbox *, bool *, struct dw_error *);
 	enum dw_err (*mailbox_put)(struct store *, const char *,

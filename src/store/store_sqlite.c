@@ -95,6 +95,7 @@ struct sq {
 	char		*name_copy;
 	int64_t		 report_id;
 	/* raw bytes of the unit */
+	enum store_evidence evidence;
 	bool		 raw_started;
 	bool		 raw_identity;
 	int64_t		 raw_seq;
@@ -504,6 +505,7 @@ sq_unit_begin(struct store *base, const char *name, const uint8_t sha[32],
 	st->unit_name = st->name_copy != NULL ? st->name_copy : "";
 	st->unit_id = sqlite3_last_insert_rowid(st->db);
 	st->in_unit = true;
+	st->evidence = STORE_EVIDENCE_RAW;
 	st->raw_started = false;
 	st->raw_seq = 0;
 	buf_reset(&st->raw_in);
@@ -585,11 +587,15 @@ sq_unit_raw(struct store *base, const void *p, size_t n,
 
 	if ((err = unit_live(st, e)) != DW_OK)
 		return err;
+	if (st->evidence == STORE_EVIDENCE_WITHHELD)
+		return dw_fail(e, DW_EINVAL, "store: the raw bytes of this "
+		    "input are withheld");
 	if (!st->raw_started && n > 0) {
 		st->raw_started = true;
-		/* Already compressed (gzip, zip): kept as it came. */
-		st->raw_identity = n >= 2 && ((q[0] == 0x1f && q[1] == 0x8b) ||
-		    (q[0] == 'P' && q[1] == 'K'));
+		/* Already compressed (gzip, zip) or sealed: kept as it came. */
+		st->raw_identity = st->evidence == STORE_EVIDENCE_SEALED ||
+		    (n >= 2 && ((q[0] == 0x1f && q[1] == 0x8b) ||
+		    (q[0] == 'P' && q[1] == 'K')));
 		if (!st->raw_identity) {
 			if (st->z_live)
 				deflateEnd(&st->z);
@@ -614,6 +620,33 @@ sq_unit_raw(struct store *base, const void *p, size_t n,
 	return DW_OK;
 }
 
+/* raw_inputs.encoding of the current unit, past 'deflate'. */
+static const char *
+evidence_name(const struct sq *st)
+{
+	if (st->evidence == STORE_EVIDENCE_WITHHELD)
+		return "withheld";
+	if (st->evidence == STORE_EVIDENCE_SEALED)
+		return "sealed-box";
+	return "identity";
+}
+
+static enum dw_err
+sq_unit_evidence(struct store *base, enum store_evidence ev,
+    struct dw_error *e)
+{
+	struct sq *st = (struct sq *)base;
+	enum dw_err err;
+
+	if ((err = unit_live(st, e)) != DW_OK)
+		return err;
+	if (st->raw_started)
+		return dw_fail(e, DW_EINVAL, "store: raw bytes of this input "
+		    "are already stored");
+	st->evidence = ev;
+	return DW_OK;
+}
+
 static enum dw_err
 sq_unit_end(struct store *base, bool commit, struct dw_error *e)
 {
@@ -625,14 +658,14 @@ sq_unit_end(struct store *base, bool commit, struct dw_error *e)
 		return DW_OK;
 	if (commit)
 		err = unit_live(st, e);
-	if (commit && err == DW_OK && st->raw_started) {
+	if (commit && err == DW_OK && st->raw_started)
 		err = raw_flush(st, true, e);
-		if (err == DW_OK && st->raw_identity) {
-			snprintf(sql, sizeof(sql), "UPDATE raw_inputs SET "
-			    "encoding = 'identity' WHERE id = %lld",
-			    (long long)st->unit_id);
-			err = exec(st, sql, e);
-		}
+	if (commit && err == DW_OK && (st->raw_identity ||
+	    st->evidence != STORE_EVIDENCE_RAW)) {
+		snprintf(sql, sizeof(sql), "UPDATE raw_inputs SET encoding = "
+		    "'%s' WHERE id = %lld", evidence_name(st),
+		    (long long)st->unit_id);
+		err = exec(st, sql, e);
 	}
 	if (st->z_live) {
 		deflateEnd(&st->z);
@@ -707,16 +740,19 @@ store_sqlite_reporter(struct store *base, const char *org,
 	    "reporter");
 }
 
-bool
-store_sqlite_unit(struct store *base, int64_t *id, const char **name)
+enum dw_err
+store_sqlite_unit(struct store *base, int64_t *id, const char **name,
+    struct dw_error *e)
 {
 	struct sq *st = (struct sq *)base;
+	enum dw_err err;
 
-	if (!st->in_unit)
-		return false;
+	if ((err = unit_live(st, e)) != DW_OK)
+		return err;
 	*id = st->unit_id;
-	*name = st->unit_name;
-	return true;
+	if (name != NULL)
+		*name = st->unit_name;
+	return DW_OK;
 }
 
 static enum dw_err
@@ -925,6 +961,10 @@ static const struct store_ops store_sqlite_ops = {
 	.report_begin = sq_report_begin,
 	.report_record = sq_report_record,
 	.report_end = sq_report_end,
+	.unit_evidence = sq_unit_evidence,
+	.failure_put = sq_failure_put,
+	.failures = sq_failures,
+	.failure_sample = sq_failure_sample,
 	.mailbox_get = sq_mailbox_get,
 	.mailbox_put = sq_mailbox_put,
 	.mailbox_moves = sq_mailbox_moves,

@@ -22,6 +22,14 @@ enum dw_err store_sqlite_exec(struct store *st, const char *sql,
     struct dw_error *e);
 void store_sqlite_bind_text(sqlite3_stmt *s, int i, const char *v);
 
+/* Failure reports (sqlite_failure.c), as in store.h. */
+enum dw_err sq_failure_put(struct store *st, const struct failure_report *r,
+    bool *dup, struct dw_error *e);
+enum dw_err sq_failures(struct store *st, const struct store_filter *f,
+    store_failure_cb cb, void *ctx, struct dw_error *e);
+enum dw_err sq_failure_sample(struct store *st, int64_t id, struct buf *out,
+    struct dw_error *e);
+
 /* Mailbox state (sqlite_mailbox.c), as in store.h. */
 enum dw_err sq_mailbox_get(struct store *st, const char *key,
     struct store_mailbox *m, bool *found, struct dw_error *e);
@@ -60,10 +68,12 @@ enum dw_err sq_export(struct store *st, const struct store_filter *f,
     store_row_cb cb, void *ctx, struct dw_error *e);
 
 /*
- * The unit being written: its raw_inputs id and name (valid until the
- * unit ends).  False outside a unit.
+ * The unit being written: its raw_inputs id and, when name is not NULL,
+ * its name (valid until the unit ends).  An error outside a unit, or when
+ * an earlier error rolled it back (a write would then commit alone).
  */
-bool store_sqlite_unit(struct store *st, int64_t *id, const char **name);
+enum dw_err store_sqlite_unit(struct store *st, int64_t *id,
+    const char **name, struct dw_error *e);
 /* Steps a write statement to its end, resets it and clears its bindings;
  * what names it in the error. */
 enum dw_err store_sqlite_step(struct store *st, sqlite3_stmt *s,

@@ -36,6 +36,27 @@ printf '[folder:a"b]\npath = /tmp\n' > "$T/bad4.conf"
 fails "a section name with a quote is refused" 2 \
     "$DW" run --check-config "$T/bad4.conf"
 
+# a yes-or-no set in the file is kept, not reset to its default
+mkdir -p "$T/quiet"
+printf '[store]\npath = %s/q.db\n[folder:q]\npath = %s/quiet\n' "$T" "$T" \
+    > "$T/q.conf"
+for en in yes no; do
+	cp "$T/q.conf" "$T/q-$en.conf"
+	printf '[enrich]\nenabled = %s\n' $en >> "$T/q-$en.conf"
+	"$DW" run --config "$T/q-$en.conf" 2> "$T/q-$en.log" &
+	QPID=$!
+	_i=0
+	while [ $_i -lt 50 ] && ! grep -q started "$T/q-$en.log"; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	kill -TERM $QPID
+	wait $QPID
+done
+contains "[enrich] enabled = yes adds the enrich job" "$T/q-yes.log" \
+    "2 jobs"
+contains "[enrich] enabled = no leaves it out" "$T/q-no.log" "1 jobs"
+
 if ! dovecot_start; then
 	skip "daemon" "dovecot (dovecot-imapd) or openssl is not installed"
 	done_testing

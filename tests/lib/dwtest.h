@@ -38,4 +38,10 @@ struct dwtest_tmp {
 int dwtest_tmp_setup(void **state);
 int dwtest_tmp_teardown(void **state);
 
+/*
+ * The first column of the first row of sql on the store file db, opened
+ * read-only beside the store under test, or -1 when there is no row.
+ */
+int64_t dwtest_sql_int(const char *db, const char *sql);
+
 #endif

@@ -1,71 +1,33 @@
 /*
- * dwtest_file.h: reading fixture files, for the table tests that run a
- * folder of them.  Include after dwtest.h.
+ * dwtest_file.h: reading fixture files whole, and running a folder of
+ * them, for the table tests.
  */
 #ifndef DW_DWTEST_FILE_H
 #define DW_DWTEST_FILE_H
 
-#include <dirent.h>
 #include <stdbool.h>
-#include <stdio.h>
-#include <string.h>
+#include <stddef.h>
 
 #include "base/buf.h"
 
 #define DWTEST_FILE_MAX	((size_t)64 << 20)
 
-/* Reads path into b (initialized here, capped at DWTEST_FILE_MAX). */
-static inline bool
-dwtest_slurp(const char *path, struct buf *b)
-{
-	char tmp[65536];
-	FILE *fp = fopen(path, "rb");
-	size_t n;
-	bool ok = true;
+/*
+ * Reads the file at path into b, which it initializes (cap
+ * DWTEST_FILE_MAX): false when it cannot be read whole.  The caller
+ * frees b with buf_fini() either way.
+ */
+bool dwtest_slurp(const char *path, struct buf *b);
 
-	buf_init(b, DWTEST_FILE_MAX);
-	if (fp == NULL)
-		return false;
-	while ((n = fread(tmp, 1, sizeof(tmp), fp)) > 0)
-		if (buf_append(b, tmp, n) != DW_OK)
-			ok = false;
-	fclose(fp);
-	return ok;
-}
-
-static inline bool
-dwtest_has_suffix(const char *s, const char *suf)
-{
-	size_t a = strlen(s), b = strlen(suf);
-
-	return a >= b && strcmp(s + a - b, suf) == 0;
-}
+/* True when s ends with suf. */
+bool dwtest_has_suffix(const char *s, const char *suf);
 
 /*
  * Calls fn(dir, base) for every dir/BASE+suffix (base without the
- * suffix); returns how many.
+ * suffix); returns how many.  A folder that cannot be read fails the
+ * test.
  */
-static inline size_t
-dwtest_each(const char *dir, const char *suffix,
-    void (*fn)(const char *dir, const char *base))
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	char base[512];
-	size_t n = 0, k = strlen(suffix);
-
-	assert_non_null(d);
-	while ((de = readdir(d)) != NULL) {
-		if (!dwtest_has_suffix(de->d_name, suffix) ||
-		    strlen(de->d_name) >= sizeof(base))
-			continue;
-		snprintf(base, sizeof(base), "%.*s",
-		    (int)(strlen(de->d_name) - k), de->d_name);
-		fn(dir, base);
-		n++;
-	}
-	closedir(d);
-	return n;
-}
+size_t dwtest_each(const char *dir, const char *suffix,
+    void (*fn)(const char *dir, const char *base));
 
 #endif

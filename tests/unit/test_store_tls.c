@@ -112,19 +112,7 @@ put_unit(struct fx *f, const char *name, const struct tlsrpt_report *r,
 static int64_t
 q(struct fx *f, const char *sql)
 {
-	sqlite3 *db;
-	sqlite3_stmt *s;
-	int64_t v = -1;
-
-	assert_int_equal(sqlite3_open_v2(f->path, &db, SQLITE_OPEN_READONLY,
-	    NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL),
-	    SQLITE_OK);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		v = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	sqlite3_close(db);
-	return v;
+	return dwtest_sql_int(f->path, sql);
 }
 
 static void
