@@ -27,7 +27,8 @@ if ! nsd_start chk chk.zone ${SIGNED:+secure.chk secure.zone}; then
 	done_testing
 	exit 0
 fi
-if ! nsd_up "$DW" --resolver "$R" dns lookup TXT good.chk; then
+lookup_good() { "$DW" --resolver "$R" dns lookup TXT good.chk; }
+if ! nsd_up lookup_good; then
 	skip "nsd" "$NSD_WHY"
 	done_testing
 	exit 0

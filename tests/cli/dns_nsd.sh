@@ -43,7 +43,7 @@ nsdstat() {
 	    sed -n "s/^num\.$1=//p"
 }
 
-# wait until it answers (at most about 5 s)
+# wait until it answers
 if ! nsd_up spf eval --ip 192.0.2.9 --sender a@multi.test.example; then
 	skip "nsd" "$NSD_WHY"
 	done_testing

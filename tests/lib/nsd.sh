@@ -8,9 +8,11 @@
 #                          on a random loopback port; sets NSD_CONF, R
 #                          (127.0.0.1@PORT for --resolver) and NSDPID;
 #                          returns 1 when nsd is missing
-#   nsd_up CMD...          waits (about 5 s at most) until CMD succeeds;
-#                          returns 1, with the reason in NSD_WHY, when NSD
-#                          died or never answered
+#   nsd_up CMD...          waits (30 s at most) until CMD succeeds,
+#                          starting NSD again on another port (and R
+#                          with it; CMD must read $R when it runs) when
+#                          it died, twice at most; returns 1, with the
+#                          reason in NSD_WHY, when it never answered
 #   silent_start           a server that takes queries and never answers;
 #                          sets SILENT_R and SILENTPID; returns 1 without
 #                          python3
@@ -40,6 +42,7 @@ nsd_sign() {
 
 nsd_start() {
 	[ -x "$NSD" ] || return 1
+	NSD_ARGS=$*
 	_port=$((53530 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 4000))
 	NSD_CONF="$T/nsd.conf"
 	cat > "$NSD_CONF" <<EOF
@@ -75,11 +78,17 @@ EOF
 	SILENT_PORT=$((_port + 4000))
 }
 
-nsd_up() {
-	_i=0
-	while [ $_i -lt 50 ]; do
+nsd_up() {	# up to 30 s: a loaded machine starts it slowly
+	_i=0 _tries=1
+	while [ $_i -lt 300 ]; do
 		"$@" > /dev/null 2>&1 && return 0
-		kill -0 "$NSDPID" 2>/dev/null || break
+		if ! kill -0 "$NSDPID" 2>/dev/null; then
+			# the random port was taken: another one, twice more
+			[ $_tries -lt 3 ] || break
+			_tries=$((_tries + 1))
+			# shellcheck disable=SC2086
+			nsd_start $NSD_ARGS
+		fi
 		sleep 0.1
 		_i=$((_i + 1))
 	done
