@@ -6,7 +6,7 @@
 
 #include "base/log.h"
 #include "cli.h"
-#include "daemon/config.h"
+#include "conf/settings.h"
 #include "daemon/daemon.h"
 
 static void

@@ -25,7 +25,7 @@
 #include "base/secret.h"
 #include "check/check.h"
 #include "check/check_store.h"
-#include "config.h"
+#include "conf/settings.h"
 #include "crypto/seal.h"
 #include "daemon.h"
 #include "djob.h"

@@ -6,7 +6,7 @@
 #define DW_DAEMON_DJOB_H
 
 #include "base/err.h"
-#include "config.h"
+#include "conf/settings.h"
 #include "dns/dns.h"
 #include "store/store.h"
 

@@ -35,6 +35,15 @@ contains "a value out of range says the range" "$T/bad3.out" \
 printf '[folder:a"b]\npath = /tmp\n' > "$T/bad4.conf"
 fails "a section name with a quote is refused" 2 \
     "$DW" run --check-config "$T/bad4.conf"
+printf '[log]\nlevel = info ;%s level = debug\n' \
+    "$(printf '%0190d' 0)" > "$T/bad5.conf"
+"$DW" run --check-config "$T/bad5.conf" > "$T/bad5.out" 2>&1
+contains "a line too long for the INI reader is refused, not cut" \
+    "$T/bad5.out" "bad5.conf:2: longer than 198 bytes"
+printf '[log]\nlevel = info\0\n' > "$T/bad6.conf"
+"$DW" run --check-config "$T/bad6.conf" > "$T/bad6.out" 2>&1
+contains "a NUL byte is refused with its offset" "$T/bad6.out" \
+    "a NUL byte at offset 18"
 
 # a yes-or-no set in the file is kept, not reset to its default
 mkdir -p "$T/quiet"

@@ -1,5 +1,5 @@
 /*
- * config.h: the daemon's configuration file (INI, read with inih).
+ * settings.h: the daemon's configuration file (INI, read with inih).
  *
  * Every setting is one row of the table in config.c: its section, key,
  * type, default, bounds and help.  `dmarcward run --print-settings` prints
@@ -7,8 +7,8 @@
  * test checks that none is missing).  Sections [imap:NAME] and
  * [folder:NAME] may appear several times, once per mailbox or folder.
  */
-#ifndef DW_DAEMON_CONFIG_H
-#define DW_DAEMON_CONFIG_H
+#ifndef DW_CONF_SETTINGS_H
+#define DW_CONF_SETTINGS_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -67,8 +67,13 @@ struct conf {
 	size_t			 nfolder;
 };
 
+#define CONF_FILE_MAX	((size_t)1 << 20)	/* bytes of a configuration */
+
 /* Reads path; on failure e names the file, the line and the reason. */
 enum dw_err conf_load(const char *path, struct conf *c, struct dw_error *e);
+/* The same on text[0..len) (NUL-terminated after len), named name. */
+enum dw_err conf_parse(const char *text, size_t len, const char *name,
+    struct conf *c, struct dw_error *e);
 void conf_free(struct conf *c);
 /* The table, with defaults and help, as text. */
 void conf_print_settings(FILE *fp);

@@ -1,14 +1,14 @@
 /*
- * config.c: the settings table and the INI reader.
+ * settings.c: the settings table and the INI reader.
  */
-#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <ini.h>
 
-#include "config.h"
+#include "base/buf.h"
+#include "settings.h"
 
 enum sect { S_STORE, S_LOG, S_HTTP, S_CHECK, S_ENRICH, S_IMAP, S_FOLDER };
 enum ctype { T_STR, T_BOOL, T_UINT, T_LEVEL };
@@ -361,34 +361,71 @@ finish(struct loadctx *lc)
 	return DW_OK;
 }
 
+/*
+ * The number of the first line inih would cut in two (its rest read as a
+ * line of its own, which could set another key), or 0.
+ */
+static int
+long_line(const char *text, size_t len)
+{
+	const char *p = text, *end = text + len, *nl;
+	int line = 1;
+
+	for (; p < end; p = nl + 1, line++) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		if (nl - p > ini_max_line - 2)
+			return line;
+	}
+	return 0;
+}
+
 enum dw_err
-conf_load(const char *path, struct conf *c, struct dw_error *e)
+conf_parse(const char *text, size_t len, const char *name, struct conf *c,
+    struct dw_error *e)
 {
 	struct loadctx lc = { c, e, false };
 	struct dw_error le;
 	enum dw_err err;
-	FILE *fp;
+	const char *nul;
 	int line;
 
 	memset(c, 0, sizeof(*c));
+	if ((nul = memchr(text, '\0', len)) != NULL)
+		return dw_fail(e, DW_ESYNTAX, "%s: a NUL byte at offset %zu",
+		    name, (size_t)(nul - text));
+	if ((line = long_line(text, len)) != 0)
+		return dw_fail(e, DW_ELIMIT, "%s:%d: longer than %d bytes",
+		    name, line, ini_max_line - 2);
 	mark_unset(c);
 	dw_error_clear(&le);
 	lc.e = &le;
-	if ((fp = fopen(path, "r")) == NULL)
-		return dw_fail(e, DW_EIO, "%s: %s", path, strerror(errno));
-	line = ini_parse_file(fp, on_setting, &lc);
-	fclose(fp);
+	line = ini_parse_string(text, on_setting, &lc);
 	if (line != 0) {
 		err = lc.failed ? le.code : DW_ESYNTAX;
 		conf_free(c);
-		return dw_fail(e, err, "%s:%d: %s", path, line,
+		return dw_fail(e, err, "%s:%d: %s", name, line,
 		    lc.failed ? le.msg : "not a valid INI line");
 	}
 	if ((err = finish(&lc)) != DW_OK) {
 		conf_free(c);
-		return dw_fail(e, err, "%s: %s", path, le.msg);
+		return dw_fail(e, err, "%s: %s", name, le.msg);
 	}
 	return DW_OK;
+}
+
+enum dw_err
+conf_load(const char *path, struct conf *c, struct dw_error *e)
+{
+	struct buf b;
+	enum dw_err err;
+
+	memset(c, 0, sizeof(*c));
+	if ((err = buf_read_file(&b, path, CONF_FILE_MAX, e)) != DW_OK)
+		return err;
+	err = conf_parse(buf_str(&b), b.len, path, c, e);
+	buf_fini(&b);
+	return err;
 }
 
 static void
