@@ -542,6 +542,54 @@ pump(struct check_many *m)
 	m->pumping = false;
 }
 
+/* What the stages' threads finished, handed out; the work still under
+ * way. */
+static size_t
+stages_poll(struct check_many *m, int timeout_ms)
+{
+	const struct check_opts *o = m->o;
+	size_t i, busy = 0;
+
+	for (i = 0; i < o->nstages; i++)
+		if (o->stages[i].poll != NULL)
+			busy += o->stages[i].poll(o->stages[i].arg,
+			    busy > 0 ? 0 : timeout_ms);
+	return busy;
+}
+
+/*
+ * Runs answers and the stages' finished work until neither has anything
+ * under way.  While both do, the resolver is polled and the stages
+ * waited for in turns of CHECK_POLL_MS.  After a resolver failure the
+ * stages' work is still waited for: a thread may hold a run.
+ */
+static enum dw_err
+drive(struct check_many *m)
+{
+	enum dw_err err = DW_OK;
+
+	for (;;) {
+		if (stages_poll(m, 0) == 0) {
+			err = dns_wait(m->r);
+			if (err != DW_OK || (stages_poll(m, 0) == 0 &&
+			    dns_pending(m->r) == 0))
+				break;
+		} else if (dns_pending(m->r) > 0) {
+			err = dns_poll(m->r);
+			if (err != DW_OK)
+				break;
+			(void)stages_poll(m, CHECK_POLL_MS);
+		} else {
+			(void)stages_poll(m, -1);
+		}
+	}
+	if (err != DW_OK && m->err == DW_OK)
+		m->err = err;
+	while (stages_poll(m, -1) > 0)
+		;
+	return err;
+}
+
 enum dw_err
 check_many(struct dns_resolver *r, const struct check_opts *o,
     const char *const *domains, size_t n, check_done_fn done, void *arg)
@@ -566,7 +614,7 @@ check_many(struct dns_resolver *r, const struct check_opts *o,
 	if (m.slots == NULL)
 		return DW_ENOMEM;
 	pump(&m);
-	err = dns_wait(r);
+	err = drive(&m);
 	if (err == DW_OK)
 		err = m.err;
 	if (err == DW_OK && m.next_done != n)

@@ -43,6 +43,8 @@
 #define CHECK_FINDINGS_MAX	256	/* findings kept per domain; one
 					 * more says how many were left */
 #define CHECK_VALUE_MAX		65536	/* bytes of one stored record set */
+#define CHECK_POLL_MS		5	/* turns between DNS answers and
+					 * the stages' threads */
 
 struct check_run;
 
@@ -59,6 +61,15 @@ struct check_stage {
 	const char	*name;
 	enum dw_err	(*start)(struct check_run *run, void *arg);
 	void		*arg;
+	/*
+	 * For a stage whose work runs in other threads, else NULL.  Runs,
+	 * on the calling thread, what its threads finished (which may call
+	 * check_stage_done()); when nothing had finished and work is under
+	 * way, first waits up to timeout_ms for some (-1: until some
+	 * finishes).  Returns the units of work still under way.
+	 * check_many() returns only when every stage reports none.
+	 */
+	size_t		(*poll)(void *arg, int timeout_ms);
 };
 
 struct check_opts {
