@@ -10,26 +10,20 @@
 . tests/lib/tap.sh
 . tests/lib/testca.sh
 . tests/lib/needpkg.sh
+. tests/lib/postfix.sh
 
 if ! need_pkg postfix postfix || ! need_pkg openssl openssl; then
 	skip "smtp probe" "postfix or openssl missing and not installable"
 	done_testing
 	exit 0
 fi
-MASTER=/usr/lib/postfix/sbin/master
-PY=$(command -v python3)
-
 BASE=$((36000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 250 * 8))
-MPID= FPID=
 cleanup() {
-	[ -n "$MPID" ] && kill "$MPID" 2>/dev/null && wait "$MPID" 2>/dev/null
-	[ -n "$FPID" ] && kill "$FPID" 2>/dev/null && wait "$FPID" 2>/dev/null
+	postfix_stop
+	smtp_fake_stop
 	rm -rf "$T"
 }
 trap cleanup EXIT INT TERM
-
-# Postfix daemons run as the postfix user inside the queue directory.
-chmod 711 "$T"
 
 if ! testca_init || ! testca_cert good mx.good.test ||
     ! testca_cert expired mx.good.test 20200101000000Z 20200201000000Z ||
@@ -40,65 +34,23 @@ if ! testca_init || ! testca_cert good mx.good.test ||
 	exit 0
 fi
 
-P="$T/postfix"
-mkdir -p "$P/queue" "$P/data"
-chown postfix "$P/data"
-cat > "$P/main.cf" <<CONF
-compatibility_level = 3.6
-queue_directory = $P/queue
-data_directory = $P/data
-command_directory = /usr/sbin
-daemon_directory = /usr/lib/postfix/sbin
-shlib_directory = /usr/lib/postfix
-meta_directory = /etc/postfix
-mail_owner = postfix
-setgid_group = postdrop
-maillog_file = /dev/stdout
-inet_interfaces = 127.0.0.1
-inet_protocols = ipv4
-myhostname = mx.good.test
-mydomain = good.test
-myorigin = good.test
-mydestination =
-relay_domains =
-alias_maps =
-alias_database =
-smtpd_relay_restrictions = reject
-smtpd_recipient_restrictions = reject
-smtpd_tls_security_level = may
-smtpd_tls_cert_file = $T/ca/good.pem
-smtpd_tls_key_file = $T/ca/good.key
-smtpd_tls_loglevel = 1
-tls_low_cipherlist = ALL:@SECLEVEL=0
-CONF
 GOODP=$BASE PLAINP=$((BASE + 1)) EXPP=$((BASE + 2)) WRONGP=$((BASE + 3))
 SELFP=$((BASE + 4)) OLDP=$((BASE + 5))
-cert() {
-	echo "-o smtpd_tls_cert_file=$T/ca/$1.pem" \
-	    "-o smtpd_tls_key_file=$T/ca/$1.key"
-}
-cat > "$P/master.cf" <<CONF
-127.0.0.1:$GOODP inet n - n - - smtpd
-127.0.0.1:$PLAINP inet n - n - - smtpd -o smtpd_tls_security_level=none
-127.0.0.1:$EXPP inet n - n - - smtpd $(cert expired)
-127.0.0.1:$WRONGP inet n - n - - smtpd $(cert wrong)
-127.0.0.1:$SELFP inet n - n - - smtpd $(cert self)
-127.0.0.1:$OLDP inet n - n - - smtpd -o smtpd_tls_protocols=TLSv1 -o smtpd_tls_ciphers=low
-tlsmgr unix - - n 1000? 1 tlsmgr
-anvil unix - - n - 1 anvil
-cleanup unix n - n - 0 cleanup
-rewrite unix - - n - - trivial-rewrite
-proxymap unix - - n - - proxymap
-postlog unix-dgram n - n - 1 postlogd
-CONF
-postfix -c "$P" check > "$T/check.out" 2>&1
-"$MASTER" -c "$P" -d > "$T/postfix.log" 2>&1 &
-MPID=$!
-
-if [ -n "$PY" ]; then
-	"$PY" tests/lib/smtp_fake.py "$T/fake.ports" > "$T/fake.log" 2>&1 &
-	FPID=$!
+postfix_init good
+postfix_listen "$GOODP"
+postfix_listen "$PLAINP" -o smtpd_tls_security_level=none
+postfix_listen "$EXPP" "$(postfix_cert expired)"
+postfix_listen "$WRONGP" "$(postfix_cert wrong)"
+postfix_listen "$SELFP" "$(postfix_cert self)"
+postfix_listen "$OLDP" -o smtpd_tls_protocols=TLSv1 -o smtpd_tls_ciphers=low
+if ! postfix_start; then
+	skip "smtp probe" "$POSTFIX_WHY"
+	done_testing
+	exit 0
 fi
+
+FAKE=0
+smtp_fake_start && FAKE=1
 
 cat > "$T/zone.yml" <<CONF
 zonedata:
@@ -111,19 +63,6 @@ zonedata:
   mx.v6.test:
     - AAAA: "fc00::25"
 CONF
-
-listening() { ss -ltn 2>/dev/null | grep -q "127.0.0.1:$1 "; }
-i=0
-while [ $i -lt 50 ] && ! listening "$OLDP"; do
-	kill -0 "$MPID" 2>/dev/null || break
-	sleep 0.1
-	i=$((i + 1))
-done
-if ! listening "$OLDP"; then
-	skip "smtp probe" "postfix did not start: $(tail -n 3 "$T/postfix.log" "$T/check.out" | tr '\n' ' ')"
-	done_testing
-	exit 0
-fi
 
 probe() {	# probe PORT [OPTIONS]: JSON into $T/o, status in $st
 	_p=$1
@@ -204,32 +143,20 @@ probe $((BASE + 7))
 contains "closed port: connect failed" "$T/o" '"id":"net.connect_failed"'
 contains "closed port: unreachable" "$T/o" '"outcome":"unreachable"'
 
-if [ -z "$PY" ]; then
+if [ "$FAKE" != 1 ]; then
 	skip "misbehaving servers" "python3 missing"
 	done_testing
 	exit 0
 fi
-i=0
-while [ $i -lt 50 ] && [ ! -f "$T/fake.ports" ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-fport() { awk -v n="$1" '$1 == n { print $2 }' "$T/fake.ports"; }
 
 fake() {	# fake NAME ID TEXT: probe it, expect diagnostic ID
-	probe "$(fport "$1")" --timeout 1000
+	probe "$(smtp_fake_port "$1")" --timeout 1000
 	contains "$1: $3" "$T/o" "\"id\":\"$2\""
 }
-start=$(date +%s)
-fake silent net.timeout "silent server times out"
-end=$(date +%s)
-[ $((end - start)) -le 4 ]
-_report $? "silent server: gave up in time ($((end - start)) s)"
-start=$(date +%s)
-fake drip net.timeout "a greeting that never ends times out"
-end=$(date +%s)
-[ $((end - start)) -le 4 ]
-_report $? "trickling server: gave up in time ($((end - start)) s)"
+within 4 "silent server: gave up in time" \
+    fake silent net.timeout "silent server times out"
+within 4 "trickling server: gave up in time" \
+    fake drip net.timeout "a greeting that never ends times out"
 fake longline smtp.reply_too_long "600-octet line refused (cap 512)"
 fake manylines smtp.reply_too_long "100-line reply refused (cap 64)"
 fake notsmtp smtp.bad_reply "HTTP instead of SMTP is a bad reply"
