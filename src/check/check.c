@@ -159,9 +159,18 @@ check_txt_value(struct check_run *run, const struct check_ans *q)
 		    (i + 1 < n && buf_putc(&b, '\n') != DW_OK))
 			run->nomem = true;
 	if (!run->nomem)
-		out = b.len > CHECK_VALUE_MAX ? digest(run, buf_str(&b),
-		    b.len) : arena_strndup(run->a, buf_str(&b), b.len);
+		out = check_value(run, buf_str(&b), b.len);
 	buf_fini(&b);
+	return out;
+}
+
+const char *
+check_value(struct check_run *run, const char *s, size_t len)
+{
+	const char *out;
+
+	out = len > CHECK_VALUE_MAX ? digest(run, s, len) :
+	    arena_strndup(run->a, s, len);
 	if (out == NULL)
 		run->nomem = true;
 	return out;
@@ -225,10 +234,9 @@ check_record(struct check_run *run, const char *kind, const char *name,
 	return rec;
 }
 
-/* Records an already built value (MX), or none. */
-static void
-record_value(struct check_run *run, const char *kind, const char *name,
-    const char *value, const char *event_type)
+void
+check_record_value(struct check_run *run, const char *kind,
+    const char *name, const char *value, const char *event_type)
 {
 	struct check_record *rec = add_record(run);
 
@@ -245,13 +253,13 @@ void
 check_record_absent(struct check_run *run, const char *kind,
     const char *name, const char *event_type)
 {
-	record_value(run, kind, name, NULL, event_type);
+	check_record_value(run, kind, name, NULL, event_type);
 }
 
 void
 check_mx_record(struct check_run *run, const char *value)
 {
-	record_value(run, "mx", run->domain, value, NULL);
+	check_record_value(run, "mx", run->domain, value, NULL);
 }
 
 struct check_finding *

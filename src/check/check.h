@@ -125,6 +125,34 @@ struct check_dkim_key {
 	bool		 valid;
 };
 
+/* The MTA-STS policy as the transport stage saw it (check_net.h). */
+struct check_sts_policy {
+	const char	*host;		/* mta-sts.<domain> */
+	const char	*source;	/* the URL, or the draft's name */
+	const char	*outcome;	/* "fetched", "unreachable",
+					 * "tls-failed", "no-policy", "draft" */
+	long		 http_status;	/* 0: no answer */
+	const char	*address;	/* the address fetched from, or NULL */
+	const char	*status;	/* "valid", "invalid"; NULL: none
+					 * parsed */
+	const char	*mode;		/* "enforce", "testing", "none", or
+					 * NULL */
+	uint64_t	 max_age;
+	const char	*mx;		/* the patterns, ", " between */
+};
+
+/* One MX host as the SMTP probe saw it. */
+struct check_mx_tls {
+	const char	*host;
+	const char	*outcome;	/* smtp_probe_outcome_name() */
+	const char	*address;	/* the address probed, or NULL */
+	const char	*tls_version;	/* "TLSv1.3", or NULL */
+	const char	*cipher;	/* or NULL */
+	bool		 cert_valid;	/* trusted, for the name, in date */
+	const char	*cert_subject;	/* or NULL */
+	int64_t		 cert_not_after;	/* UTC seconds; 0: none */
+};
+
 enum check_status { CHECK_DONE, CHECK_BAD_NAME, CHECK_FAILED };
 
 struct check_result {
@@ -145,6 +173,10 @@ struct check_result {
 	size_t		 findings_dropped;
 	struct check_record *records;
 	size_t		 nrecords;
+	/* the transport stage's view; NULL / 0 when it did not run */
+	const struct check_sts_policy *sts_policy;
+	struct check_mx_tls *mx_tls;
+	size_t		 nmx_tls;
 	enum check_sev	 worst;		/* CHECK_SEV_INFO when none */
 	int		 score;		/* 0..100 */
 	char		 grade;		/* 'A'..'F' */

@@ -17,6 +17,7 @@
 #include "record/spf_lint.h"
 
 struct check_many;
+struct check_net_run;
 
 /* One DNS answer kept for a finish function. */
 struct check_ans {
@@ -98,7 +99,10 @@ struct check_run {
 	size_t			 nsel;
 	struct check_mx		 mx;
 	struct check_txt	 sts, tlsrpt, bimi;
+	const char		*sts_id;	/* id of the valid _mta-sts
+						 * record, or NULL */
 	const char		*report_uri;	/* for computed records */
+	struct check_net_run	*net;		/* the transport stage's */
 };
 
 struct check_many {
@@ -140,6 +144,12 @@ struct check_record *check_record(struct check_run *run, const char *kind,
 /* Records that name holds no record of the kind. */
 void check_record_absent(struct check_run *run, const char *kind,
     const char *name, const char *event_type);
+/* Records a value already built (NULL: the name has none). */
+void check_record_value(struct check_run *run, const char *kind,
+    const char *name, const char *value, const char *event_type);
+/* s[0..len) as a stored value: itself, or its digest when over
+ * CHECK_VALUE_MAX (NULL: no memory). */
+const char *check_value(struct check_run *run, const char *s, size_t len);
 /* Records the MX set of the domain ("10 mx.example.org" per line). */
 void check_mx_record(struct check_run *run, const char *value);
 /* "timeout", "NXDOMAIN"... of an answer that failed. */
@@ -151,6 +161,15 @@ const char *check_txt_value(struct check_run *run,
 void check_temporary(struct check_run *run, const struct check_ans *q);
 /* Sanitized for text output: control bytes escaped. */
 const char *check_clean(struct check_run *run, const char *s, size_t len);
+
+/* MTA-STS fixes (check_txt.c): a _mta-sts record value with a new id
+ * ("v=STSv1; id=<UTC time of the check>"), and the policy file to serve
+ * with the domain's MX hosts, in mode mode ("testing", "enforce") with
+ * max_age seconds. */
+const char *check_sts_new_record(struct check_run *run);
+const char *check_sts_policy_file(struct check_run *run, const char *mode,
+    unsigned long max_age);
+#define CHECK_STS_MAX_AGE_FIX	604800	/* a week */
 
 /* The report address for computed records. */
 const char *check_report_uri(struct check_run *run);

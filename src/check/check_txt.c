@@ -7,8 +7,8 @@
  * (RFC 8461 §3.1, RFC 8460 §3).  A record that starts with the version in
  * another case ("v=stsv1") is reported as invalid, not as missing.
  *
- * The MTA-STS policy file itself is fetched by the transport stage, which
- * runs after this one (check_opts.stages).
+ * The MTA-STS policy file itself is fetched by the transport stage
+ * (check_net.h), which runs after this one.
  */
 #include <strings.h>
 #include <string.h>
@@ -19,8 +19,6 @@
 #include "record/bimi.h"
 #include "record/mtasts.h"
 #include "record/tlsrpt_record.h"
-
-#define STS_MAX_AGE_FIX	604800	/* a week: the first policy to publish */
 
 static void
 txt_start(struct check_run *run, struct check_txt *t, const char *prefix,
@@ -91,29 +89,30 @@ takes_mail(const struct check_run *run)
 	return run->mx.nhosts > 0 && !run->mx.null_mx;
 }
 
-/* The policy file to serve with a new _mta-sts record. */
-static const char *
-sts_policy(struct check_run *run)
+const char *
+check_sts_policy_file(struct check_run *run, const char *mode,
+    unsigned long max_age)
 {
 	struct buf b;
 	const char *out;
 	size_t i;
 
 	buf_init(&b, CHECK_VALUE_MAX);
-	(void)buf_puts(&b, "version: STSv1\nmode: testing\n");
+	(void)buf_printf(&b, "version: STSv1\nmode: %s\n", mode);
 	for (i = 0; i < run->mx.nhosts; i++)
 		if (!run->mx.hosts[i].literal)
 			(void)buf_printf(&b, "mx: %s\n", run->mx.hosts[i].host);
-	(void)buf_printf(&b, "max_age: %d\n", STS_MAX_AGE_FIX);
+	(void)buf_printf(&b, "max_age: %lu\n", max_age);
 	out = arena_strndup(run->a, buf_str(&b), b.len);
 	buf_fini(&b);
+	if (out == NULL)
+		run->nomem = true;
 	return out;
 }
 
-static void
-sts_fix(struct check_run *run, enum check_fid fid, const char *found)
+const char *
+check_sts_new_record(struct check_run *run)
 {
-	struct check_finding *f;
 	char id[32];
 	time_t t = (time_t)run->m->o->now;
 	struct tm tm;
@@ -121,10 +120,19 @@ sts_fix(struct check_run *run, enum check_fid fid, const char *found)
 	if (gmtime_r(&t, &tm) == NULL ||
 	    strftime(id, sizeof(id), "%Y%m%d%H%M%S", &tm) == 0)
 		memcpy(id, "1", 2);
+	return check_fmt(run, "v=STSv1; id=%s", id);
+}
+
+static void
+sts_fix(struct check_run *run, enum check_fid fid, const char *found)
+{
+	struct check_finding *f;
+
 	f = check_add(run, fid, run->sts.q.name, run->sts.q.name, "TXT",
-	    check_fmt(run, "v=STSv1; id=%s", id), "%s", found);
+	    check_sts_new_record(run), "%s", found);
 	if (f != NULL && takes_mail(run))
-		f->fix_file = sts_policy(run);
+		f->fix_file = check_sts_policy_file(run, "testing",
+		    CHECK_STS_MAX_AGE_FIX);
 }
 
 static void
@@ -162,8 +170,11 @@ sts_finish(struct check_run *run)
 		sts_fix(run, CF_MTASTS_INVALID, check_fmt(run, "%s: %s",
 		    check_clean(run, t->rr->u.txt.data, t->rr->u.txt.len),
 		    errors(run, &dl)));
-	else if (rec != NULL)
-		rec->event_value = r->id;
+	else {
+		run->sts_id = r->id;
+		if (rec != NULL)
+			rec->event_value = r->id;
+	}
 }
 
 static void

@@ -262,6 +262,111 @@ F(CF_MTASTS_INVALID, "mtasts.invalid", M, TR,
     "The MTA-STS record is not valid",
     "Senders ignore an invalid record: no MTA-STS protection.",
     "Publish the record given."),
+F(CF_STS_UNREACHABLE, "mtasts.policy.unreachable", M, TR,
+    "The MTA-STS policy could not be fetched",
+    "Senders that find the _mta-sts record fetch the policy from "
+    "mta-sts.<domain>; when the host does not exist, has no address or "
+    "does not answer, they apply no policy and inbound mail can be "
+    "downgraded to clear text.",
+    "Publish an address for mta-sts.<domain> and serve the policy at "
+    "https://mta-sts.<domain>/.well-known/mta-sts.txt on port 443."),
+F(CF_STS_HOST_NOT_PUBLIC, "mtasts.policy.host_not_public", M, TR,
+    "The MTA-STS policy host resolves to a non-public address",
+    "A loopback, private, link-local or reserved address cannot be "
+    "reached by senders on the internet, and a checker that followed it "
+    "could be turned against the internal network: it is not contacted.",
+    "Point mta-sts.<domain> at the public address of the web server "
+    "that serves the policy."),
+F(CF_STS_TLS, "mtasts.policy.tls", M, TR,
+    "TLS to the MTA-STS policy host fails",
+    "The policy must be fetched over HTTPS with TLS 1.2 or newer "
+    "(RFC 8461 section 3.3); senders that cannot complete the handshake "
+    "apply no policy.",
+    "Enable TLS 1.2 or 1.3 on the web server for mta-sts.<domain>."),
+F(CF_STS_CERT, "mtasts.policy.certificate", M, TR,
+    "The MTA-STS policy host's certificate is not valid",
+    "Senders must validate the certificate of the policy host (RFC 8461 "
+    "section 3.3): an untrusted, expired or misnamed certificate means "
+    "no policy, so no protection against STARTTLS stripping.",
+    "Install a certificate from a public CA whose names include "
+    "mta-sts.<domain>, with its intermediate certificates."),
+F(CF_STS_CERT_WEAK, "mtasts.policy.certificate.weak", L, TR,
+    "The MTA-STS policy host's certificate expires soon or is weak",
+    "When it expires senders can no longer fetch the policy; an RSA key "
+    "under 2048 bits is refused by a growing number of clients.",
+    "Renew the certificate (automatically, e.g. with ACME) with a "
+    "2048-bit RSA or an ECDSA key."),
+F(CF_STS_REDIRECT, "mtasts.policy.redirect", M, TR,
+    "The MTA-STS policy URL redirects",
+    "Senders must not follow redirects when fetching the policy "
+    "(RFC 8461 section 3.3): a redirected policy is no policy.",
+    "Serve the policy file itself at "
+    "https://mta-sts.<domain>/.well-known/mta-sts.txt, with status 200."),
+F(CF_STS_HTTP_STATUS, "mtasts.policy.http_status", M, TR,
+    "The MTA-STS policy URL does not answer 200",
+    "Any status but 200 OK means senders have no policy.",
+    "Serve the policy file at /.well-known/mta-sts.txt on "
+    "mta-sts.<domain>."),
+F(CF_STS_CONTENT_TYPE, "mtasts.policy.content_type", M, TR,
+    "The MTA-STS policy is not served as text/plain",
+    "RFC 8461 section 3.2 requires the media type text/plain; strict "
+    "senders refuse the policy otherwise.",
+    "Configure the web server to send Content-Type: text/plain for "
+    "mta-sts.txt."),
+F(CF_STS_TOO_LARGE, "mtasts.policy.too_large", M, TR,
+    "The MTA-STS policy is over 64 KiB",
+    "A policy is a few lines; senders cap what they read (RFC 8461 "
+    "section 3.3 suggests 64 KiB) and refuse the rest, so the domain has "
+    "no policy.",
+    "Serve the short policy file given."),
+F(CF_STS_INVALID, "mtasts.policy.invalid", M, TR,
+    "The MTA-STS policy file is not valid",
+    "Senders ignore a policy with a bad version, mode, max_age or mx "
+    "line (RFC 8461 section 3.2): no MTA-STS protection.",
+    "Serve the policy file given and publish the new id with it."),
+F(CF_STS_MODE_TESTING, "mtasts.policy.testing", L, TR,
+    "The MTA-STS policy is in testing mode",
+    "In testing mode senders report TLS failures but still deliver "
+    "without TLS: an attacker who strips STARTTLS reads the mail.",
+    "When TLS reports show no failures, serve the policy with "
+    "mode: enforce and publish a new id."),
+F(CF_STS_MODE_NONE, "mtasts.policy.none", M, TR,
+    "The MTA-STS policy is mode none",
+    "Mode none withdraws MTA-STS: senders drop the policy and inbound "
+    "mail is open to downgrade again.",
+    "Unless MTA-STS is being removed on purpose, serve a policy in "
+    "testing or enforce mode and publish a new id."),
+F(CF_STS_MX_UNCOVERED, "mtasts.policy.mx_uncovered", H, TR,
+    "An MX host is not covered by the enforced MTA-STS policy",
+    "Senders that enforce the policy refuse to deliver to an MX that no "
+    "mx pattern matches (RFC 8461 section 4.1): mail sent to it bounces "
+    "or waits.",
+    "Serve the policy file given, which lists every MX host, and publish "
+    "the new id."),
+F(CF_STS_MX_UNCOVERED_TESTING, "mtasts.policy.mx_uncovered.testing", M,
+    TR,
+    "An MX host is not covered by the MTA-STS policy (testing mode)",
+    "Senders report every delivery to that MX as a policy failure, and "
+    "moving to enforce mode would stop mail to it.",
+    "Serve the policy file given, which lists every MX host, and publish "
+    "the new id."),
+F(CF_STS_MX_UNUSED, "mtasts.policy.mx_unused", I, TR,
+    "An mx pattern of the MTA-STS policy matches no MX host",
+    "A stale pattern lets senders accept a host that no longer receives "
+    "the domain's mail.",
+    "Remove the pattern from the policy and publish a new id."),
+F(CF_STS_MAX_AGE_SHORT, "mtasts.policy.max_age_short", L, TR,
+    "The MTA-STS max_age is under a day",
+    "Senders forget the policy after max_age seconds; a short one leaves "
+    "gaps an attacker can use (RFC 8461 section 3.2 recommends weeks).",
+    "Serve the policy with a max_age of a week or more and publish a new "
+    "id."),
+F(CF_STS_ID_UNCHANGED, "mtasts.policy.id_unchanged", M, TR,
+    "The MTA-STS policy changed but its id did not",
+    "Senders refetch the policy only when the id in the _mta-sts record "
+    "changes (RFC 8461 section 3.1): those that cached the old policy "
+    "keep applying it until its max_age runs out.",
+    "Publish the _mta-sts record with a new id."),
 F(CF_TLSRPT_MISSING, "tlsrpt.missing", L, AU,
     "No TLS-RPT record",
     "Senders cannot report failed or downgraded TLS deliveries: "
@@ -319,6 +424,67 @@ F(CF_MX_ADDRESS, "mx.host.address", M, TR,
     "An MX target must be a host name (RFC 5321 section 5.1); senders "
     "look the literal up as a name and fail.",
     "Publish a host name with an A/AAAA record and point the MX at it."),
+F(CF_SMTP_HOST_NOT_PUBLIC, "smtp.host_not_public", H, TR,
+    "An MX host resolves to a non-public address",
+    "Senders on the internet cannot deliver to a loopback, private, "
+    "link-local or reserved address; the probe does not contact it.",
+    "Point the MX host's A/AAAA records at its public address."),
+F(CF_SMTP_UNREACHABLE, "smtp.unreachable", M, TR,
+    "An MX host could not be reached on port 25",
+    "Senders that cannot connect queue the mail and retry; if every MX "
+    "is unreachable, mail is delayed, then bounced.  (Networks that "
+    "block outbound port 25 give the same result: check from outside.)",
+    "Make sure the MX listens on port 25 and the firewall admits SMTP "
+    "from the internet."),
+F(CF_SMTP_PROTOCOL, "smtp.protocol", M, TR,
+    "An MX host does not speak SMTP correctly",
+    "A refused greeting or EHLO, malformed or over-long replies, or a "
+    "dropped connection make senders fail or fall back.",
+    "Check the mail server's configuration and logs."),
+F(CF_SMTP_NO_STARTTLS, "smtp.starttls.missing", H, TR,
+    "An MX host does not offer STARTTLS",
+    "Mail to this host, PHI included, crosses the internet in clear "
+    "text.",
+    "Enable STARTTLS (RFC 3207) with a valid certificate on the MX."),
+F(CF_SMTP_STARTTLS_FAILED, "smtp.starttls.failed", H, TR,
+    "STARTTLS on an MX host fails",
+    "The MX offers STARTTLS but refuses it or cannot complete the TLS "
+    "handshake: most senders then deliver in clear text, MTA-STS "
+    "senders not at all.",
+    "Fix the TLS configuration of the MX (certificate, key, protocols)."),
+F(CF_SMTP_INJECTION, "smtp.starttls.injection", H, TR,
+    "An MX host sends data after its STARTTLS reply",
+    "Bytes after the 220 to STARTTLS are the sign of the command "
+    "injection flaw (CVE-2011-0411 class) or of a middlebox tampering "
+    "with the session.",
+    "Update the mail server or remove the device that rewrites SMTP."),
+F(CF_SMTP_TLS_WEAK, "smtp.tls.weak", M, TR,
+    "An MX host negotiates TLS 1.0/1.1 or a weak cipher",
+    "TLS 1.0 and 1.1 are deprecated (RFC 8996) and ciphers under 128 "
+    "bits can be broken; senders requiring TLS 1.2 (MTA-STS) refuse "
+    "the host.",
+    "Enable TLS 1.2 and 1.3 and modern ciphers on the MX."),
+F(CF_SMTP_CERT, "smtp.certificate", M, TR,
+    "An MX host's certificate is not valid",
+    "An untrusted, expired or misnamed certificate lets an attacker in "
+    "the path impersonate the MX, and rules out MTA-STS enforce mode "
+    "and DANE.",
+    "Install a certificate from a public CA whose names include the MX "
+    "host name, with its intermediate certificates."),
+F(CF_SMTP_CERT_STS, "smtp.certificate.mtasts", H, TR,
+    "An MX host under an enforced MTA-STS policy has an invalid "
+    "certificate",
+    "Senders that enforce the policy validate the MX certificate "
+    "(RFC 8461 section 4.2) and refuse to deliver: mail to it bounces "
+    "or waits.",
+    "Install a certificate from a public CA whose names include the MX "
+    "host name, or move the policy to testing until it is fixed."),
+F(CF_SMTP_CERT_WEAK, "smtp.certificate.weak", L, TR,
+    "An MX host's certificate expires soon or is weak",
+    "When it expires, MTA-STS senders stop delivering and others lose "
+    "authentication; an RSA key under 2048 bits is weak.",
+    "Renew the certificate (automatically, e.g. with ACME) with a "
+    "2048-bit RSA or an ECDSA key."),
 
 F(CF_DNS_TEMPORARY, "dns.lookup.temporary", M, AN,
     "A DNS lookup failed temporarily",

@@ -19,6 +19,7 @@
 #include "check/check.h"
 #include "check/check_store.h"
 #include "cli.h"
+#include "cli_check_net.h"
 #include "cli_dns.h"
 #include "cli_json.h"
 #include "cli_util.h"
@@ -52,12 +53,15 @@ usage(FILE *fp)
 	    " [--selector S]...\n"
 	    "                 [--no-builtin-selectors] [--rua URI] "
 	    "[--domains-file FILE]\n"
-	    "                 [--no-store] [--concurrency N] [DOMAIN...]\n\n"
+	    "                 [--no-store] [--concurrency N] [--no-fetch]"
+	    " [--probe-smtp] ...\n"
+	    "                 [DOMAIN...]\n\n"
 	    "Checks each domain's DMARC (RFC 9989 tree walk), SPF, DKIM "
-	    "keys, MTA-STS and\nTLS-RPT records, BIMI, MX hosts and DNSSEC, "
-	    "and prints findings with their\nseverity, why they matter, the "
-	    "record to publish and the HIPAA safeguard,\nand a grade.  "
-	    "Each check is stored (see dmarcward history).\n\n"
+	    "keys, MTA-STS and\nTLS-RPT records and the MTA-STS policy file, "
+	    "BIMI, MX hosts and DNSSEC\n(and with --probe-smtp each MX's "
+	    "STARTTLS), and prints findings with\ntheir severity, why they "
+	    "matter, the record to publish and the HIPAA\nsafeguard, and a "
+	    "grade.  Each check is stored (see dmarcward history).\n\n"
 	    "  --json                  one JSON object per domain per line\n"
 	    "  --selector S            a DKIM selector to try (repeatable, "
 	    "or S1,S2)\n"
@@ -67,11 +71,13 @@ usage(FILE *fp)
 	    "  --domains-file FILE     domains, one per line (- for stdin)\n"
 	    "  --no-store              do not store the check\n"
 	    "  --concurrency N         domains checked at once (default "
-	    "%d)\n\n"
+	    "%d)\n", CHECK_WINDOW);
+	cli_check_net_usage(fp);
+	fprintf(fp, "\n"
 	    "Exit status: 0 nothing above info, 1 low, 3 medium, 4 high, "
 	    "5 critical\n(the worst over all domains); 2 usage error, "
 	    "resolver or store failure,\nor a domain that could not be "
-	    "checked.\n", CHECK_WINDOW);
+	    "checked.\n");
 }
 
 /* ---- output helpers ---- */
@@ -177,6 +183,7 @@ text_summary(const struct check_result *r)
 		printf(" %s (%s %u%s)", r->dkim[i].selector, r->dkim[i].type,
 		    r->dkim[i].bits, r->dkim[i].revoked ? ", revoked" : "");
 	printf("%s\n", r->ndkim == 0 ? " none found" : "");
+	cli_check_net_text(r);
 }
 
 static void
@@ -314,6 +321,7 @@ json_result(struct cctx *cc, const struct check_result *r)
 			    cli_json_str(r->records[i].name), "value",
 			    cli_json_str(r->records[i].value)));
 	json_object_set_new(j, "records", arr);
+	cli_check_net_json(j, r);
 	arr = json_array();
 	ix = order(r);
 	for (i = 0; ix != NULL && i < r->nfindings; i++)
@@ -386,6 +394,7 @@ on_result(void *arg, const struct check_result *r)
 
 struct copts {
 	struct check_opts	 o;
+	struct cli_check_net	 net;
 	const char		*file;
 	bool			 no_store;
 	char			*sel[CHECK_SELECTORS_MAX];
@@ -436,13 +445,19 @@ parse_opts(int argc, char **argv, struct copts *co, bool *json)
 		{ "domains-file", required_argument, NULL, 'f' },
 		{ "no-store", no_argument, NULL, 'n' },
 		{ "concurrency", required_argument, NULL, 'c' },
+		CLI_CHECK_NET_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	uint64_t v;
-	int ch;
+	int ch, rc;
 
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		rc = cli_check_net_option(&co->net, ch, optarg);
+		if (rc < 0)
+			return CLI_EXIT_FAIL;
+		if (rc > 0)
+			continue;
 		switch (ch) {
 		case 'j': *json = true; break;
 		case 's':
@@ -510,6 +525,7 @@ run_checks(struct cli *c, struct copts *co, bool json, char **list,
 	struct cctx cc = { NULL, json, false, false, CHECK_SEV_INFO, NULL };
 	struct dw_error e = { DW_OK, "" };
 	struct dns_resolver *r;
+	struct check_net *net = NULL;
 	enum dw_err err;
 
 	r = cli_dns_resolver(c);
@@ -521,11 +537,19 @@ run_checks(struct cli *c, struct copts *co, bool json, char **list,
 		dns_free(r);
 		return CLI_EXIT_FAIL;
 	}
+	if (!cli_check_net_stage(&co->net, cc.st, &net)) {
+		store_close(cc.st);
+		dns_free(r);
+		return CLI_EXIT_FAIL;
+	}
+	co->o.stages = net != NULL ? check_net_stage(net) : NULL;
+	co->o.nstages = net != NULL ? 1 : 0;
 	co->o.selectors = (const char *const *)co->sel;
 	co->o.nselectors = co->nsel;
 	co->o.now = (int64_t)time(NULL);
 	err = check_many(r, &co->o, (const char *const *)list, n, on_result,
 	    &cc);
+	check_net_free(net);
 	dns_free(r);
 	store_close(cc.st);
 	if (err != DW_OK) {
@@ -549,6 +573,7 @@ check_run_cmd(struct cli *c, int argc, char **argv)
 	size_t i;
 
 	memset(&co, 0, sizeof(co));
+	cli_check_net_init(&co.net);
 	rc = parse_opts(argc, argv, &co, &json);
 	if (rc == 0) {
 		buf_init(&b, CHECK_FILE_MAX);
@@ -566,6 +591,7 @@ check_run_cmd(struct cli *c, int argc, char **argv)
 	}
 	for (i = 0; i < co.nsel; i++)
 		free(co.sel[i]);
+	cli_check_net_fini(&co.net);
 	return rc < 0 ? CLI_EXIT_OK : rc;
 }
 
