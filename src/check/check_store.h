@@ -13,4 +13,12 @@
 enum dw_err check_store(struct store *st, const struct check_result *r,
     store_change_cb cb, void *ctx, struct dw_error *e);
 
+/*
+ * A check_prev_fn (check_net.h) reading the history of store arg: the
+ * newest value stored for (kind, name) of domain and its time.
+ */
+enum dw_err check_store_prev(void *arg, struct arena *a,
+    const char *domain, const char *kind, const char *name,
+    const char **value, int64_t *at);
+
 #endif

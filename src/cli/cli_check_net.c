@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "base/log.h"
+#include "check/check_store.h"
 #include "cli_check_net.h"
 #include "cli_json.h"
 #include "cli_util.h"
@@ -81,56 +82,6 @@ cli_check_net_usage(FILE *fp)
 	    "servers\n");
 }
 
-/* ---- the history the stage compares with ---- */
-
-struct prev_scan {
-	const char	*kind, *name;
-	char		*value;		/* the newest change's, malloc'd */
-	int64_t		 at;
-	bool		 found, nomem;
-};
-
-static enum dw_err
-prev_change(void *ctx, const struct store_dns_change *ch)
-{
-	struct prev_scan *s = ctx;
-
-	if (strcmp(ch->kind, s->kind) != 0 || strcmp(ch->name, s->name) != 0)
-		return DW_OK;
-	free(s->value);
-	s->value = ch->new_value != NULL ? strdup(ch->new_value) : NULL;
-	if (ch->new_value != NULL && s->value == NULL)
-		s->nomem = true;
-	s->found = true;
-	s->at = ch->at;
-	return DW_OK;
-}
-
-static enum dw_err
-prev_lookup(void *arg, struct arena *a, const char *domain,
-    const char *kind, const char *name, const char **value, int64_t *at)
-{
-	struct cli_check_net *c = arg;
-	struct prev_scan s = { kind, name, NULL, 0, false, false };
-	struct dw_error e = { DW_OK, "" };
-	enum dw_err err;
-
-	*value = NULL;
-	err = store_dns_history(c->st, domain, prev_change, &s, NULL, &e);
-	if (err == DW_OK && s.nomem)
-		err = DW_ENOMEM;
-	if (err == DW_OK && !s.found)
-		err = DW_ENOTFOUND;
-	if (err == DW_OK && s.value != NULL) {
-		*value = arena_strdup(a, s.value);
-		if (*value == NULL)
-			err = DW_ENOMEM;
-	}
-	*at = s.at;
-	free(s.value);
-	return err;
-}
-
 bool
 cli_check_net_stage(struct cli_check_net *c, struct store *st,
     struct check_net **out)
@@ -154,9 +105,8 @@ cli_check_net_stage(struct cli_check_net *c, struct store *st,
 	}
 	if (!c->o.fetch_sts && !c->o.probe_smtp)
 		return true;
-	c->st = st;
-	c->o.prev = st != NULL ? prev_lookup : NULL;
-	c->o.prev_arg = c;
+	c->o.prev = st != NULL ? check_store_prev : NULL;
+	c->o.prev_arg = st;
 	err = check_net_new(&c->o, out);
 	if (err == DW_EINVAL)
 		log_warnx("--ca-file %s: %s", c->o.ca_file, errno != 0 ?

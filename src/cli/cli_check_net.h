@@ -38,7 +38,6 @@ struct cli_check_net {
 	bool			 no_fetch;
 	const char		*policy_file;
 	struct buf		 policy;
-	struct store		*st;	/* for the history lookups, or NULL */
 };
 
 void cli_check_net_init(struct cli_check_net *c);

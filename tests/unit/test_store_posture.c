@@ -9,6 +9,7 @@
 
 #include "dwtest.h"
 
+#include "check/check_store.h"
 #include "store/store.h"
 
 #define T1	((int64_t)1798761600)
@@ -198,6 +199,48 @@ read_only_refuses(void **state)
 	store_close(st);
 }
 
+/* check_store_prev: the newest value of a name, NULL once it went, and
+ * nothing for a name or domain never stored. */
+static void
+previous_values(void **state)
+{
+	struct dwtest_tmp *d = *state;
+	struct dw_error e = { DW_OK, "" };
+	struct arena *a = arena_new(1 << 20);
+	struct store *st;
+	struct seen s;
+	const char *val = "x";
+	int64_t at = 0;
+	const struct store_dns_record r1[] = {
+		{ "mta-sts", STS, "v=STSv1; id=1", "mtasts.id", "1" },
+		{ "dkim", SEL1, "v=DKIM1; p=K1", "dkim.key", "v=DKIM1; p=K1" },
+	};
+	const struct store_dns_record r2[] = {
+		{ "mta-sts", STS, "v=STSv1; id=2", "mtasts.id", "2" },
+		{ "dkim", SEL1, NULL, "dkim.key", NULL },
+	};
+
+	assert_non_null(a);
+	assert_int_equal(store_open(d->path, &st, &e), DW_OK);
+	put(st, T1, r1, 2, &s);
+	put(st, T2, r2, 2, &s);
+	put(st, T3, r2, 2, &s);		/* unchanged: nothing stored */
+	assert_int_equal(check_store_prev(st, a, "clinic.test", "mta-sts",
+	    STS, &val, &at), DW_OK);
+	assert_string_equal(val, "v=STSv1; id=2");
+	assert_int_equal(at, T2);
+	assert_int_equal(check_store_prev(st, a, "clinic.test", "dkim", SEL1,
+	    &val, &at), DW_OK);
+	assert_null(val);
+	assert_int_equal(at, T2);
+	assert_int_equal(check_store_prev(st, a, "clinic.test", "dkim", SEL2,
+	    &val, &at), DW_ENOTFOUND);
+	assert_int_equal(check_store_prev(st, a, "other.test", "mta-sts",
+	    STS, &val, &at), DW_ENOTFOUND);
+	store_close(st);
+	arena_free(a);
+}
+
 #define T(f)	cmocka_unit_test_setup_teardown(f, dwtest_tmp_setup, \
     dwtest_tmp_teardown)
 
@@ -207,6 +250,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		T(changes_and_events),
 		T(read_only_refuses),
+		T(previous_values),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
