@@ -67,6 +67,12 @@ static const struct setting table[] = {
 	{ S_CHECK, "zone", T_STR, "", 0, 0, G(check_zone),
 	    "answer the checks and the enrichment from this zone-data file "
 	    "instead of DNS (drafts, tests)" },
+	{ S_CHECK, "fetch_mta_sts", T_BOOL, "yes", 0, 0,
+	    G(check_fetch_sts), "fetch each MTA-STS policy file, judge it "
+	    "and keep it in the history" },
+	{ S_CHECK, "probe_smtp", T_BOOL, "no", 0, 0, G(check_probe_smtp),
+	    "connect to each MX on port 25: STARTTLS, TLS version, "
+	    "certificate" },
 	{ S_ENRICH, "enabled", T_BOOL, "yes", 0, 0, G(enrich),
 	    "name the source addresses of new reports (PTR, base domain, "
 	    "known services) and bring the daily rollups up to date" },

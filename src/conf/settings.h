@@ -57,6 +57,8 @@ struct conf {
 	char			*check_resolver;
 	char			*check_trust_anchor;
 	char			*check_zone;
+	bool			 check_fetch_sts;	/* MTA-STS policy */
+	bool			 check_probe_smtp;	/* STARTTLS of MX */
 	bool			 enrich;
 	unsigned		 enrich_interval;
 	char			*enrich_catalog;

@@ -24,6 +24,7 @@
 #include "base/log.h"
 #include "base/secret.h"
 #include "check/check.h"
+#include "check/check_net.h"
 #include "check/check_store.h"
 #include "conf/settings.h"
 #include "crypto/seal.h"
@@ -349,6 +350,27 @@ on_checked(void *arg, const struct check_result *r)
 		cc->err = check_store(cc->dm->st, r, on_dns_change, cc, cc->e);
 }
 
+/* The transport stage of the checks, when [check] asks for it. */
+static enum dw_err
+transport(struct daemon *dm, struct check_net **out, struct dw_error *e)
+{
+	struct check_net_opts o;
+	enum dw_err err;
+
+	*out = NULL;
+	if (!dm->conf.check_fetch_sts && !dm->conf.check_probe_smtp)
+		return DW_OK;
+	memset(&o, 0, sizeof(o));
+	o.fetch_sts = dm->conf.check_fetch_sts;
+	o.probe_smtp = dm->conf.check_probe_smtp;
+	o.prev = check_store_prev;
+	o.prev_arg = dm->st;
+	err = check_net_new(&o, out);
+	if (err != DW_OK)
+		return dw_fail(e, err, "checks: %s", dw_strerror(err));
+	return DW_OK;
+}
+
 /*
  * Checks the configured domains and keeps what they publish in the
  * history: a changed DMARC policy, SPF record, DKIM key or MTA-STS id is
@@ -360,6 +382,7 @@ run_check(struct daemon *dm, struct dw_error *e)
 	static char *dom[CHECK_LIST_MAX], *sel[CHECK_LIST_MAX];
 	struct checkctx cc = { dm, DW_OK, e, 0 };
 	struct check_opts o = { 0 };
+	struct check_net *net = NULL;
 	struct dns_resolver *r;
 	char *dl, *sl;
 	size_t nd, ns;
@@ -374,12 +397,18 @@ run_check(struct daemon *dm, struct dw_error *e)
 	}
 	nd = split_words(dl, dom, CHECK_LIST_MAX);
 	ns = split_words(sl, sel, CHECK_LIST_MAX);
-	if ((err = djob_resolver(&dm->conf, &r, e)) == DW_OK) {
+	if ((err = djob_resolver(&dm->conf, &r, e)) == DW_OK &&
+	    (err = transport(dm, &net, e)) != DW_OK)
+		dns_free(r);
+	if (err == DW_OK) {
 		o.selectors = (const char *const *)sel;
 		o.nselectors = ns;
+		o.stages = net != NULL ? check_net_stage(net) : NULL;
+		o.nstages = net != NULL ? 1 : 0;
 		o.now = (int64_t)time(NULL);
 		err = check_many(r, &o, (const char *const *)dom, nd,
 		    on_checked, &cc);
+		check_net_free(net);
 		dns_free(r);
 		if (err != DW_OK)
 			dw_fail(e, err, "checks: %s", dw_strerror(err));
