@@ -6,7 +6,7 @@
 # 127.0.0.1.  Names resolve through --zone; the servers are started here
 # and stopped at exit; nothing leaves the machine.  Each case checks the
 # finding ids in --json: a clean domain, a redirect, 404, text/html, an
-# oversized policy, a body that trickles, a refused handshake, expired
+# oversized policy, one in UTF-16, a body that trickles, a refused handshake, expired
 # and expiring certificates, the loopback address without the test
 # option, no STARTTLS, TLS 1.0, certificates wrong for the MX (under an
 # enforced policy too), refusals and injected replies, and a policy that
@@ -34,7 +34,7 @@ trap cleanup EXIT INT TERM
 # ---- certificates -------------------------------------------------------
 STS=mta-sts.clinic.test,mta-sts.redirect.test,mta-sts.notfound.test
 STS=$STS,mta-sts.html.test,mta-sts.big.test,mta-sts.tlsfail.test
-STS=$STS,mta-sts.ststls.test,mta-sts.slow.test
+STS=$STS,mta-sts.ststls.test,mta-sts.slow.test,mta-sts.utf16.test
 YESTERDAY=$(date -u -d '-1 day' +%Y%m%d%H%M%SZ)
 SOON=$(date -u -d '+5 days' +%Y%m%d%H%M%SZ)
 if ! testca_init || ! testca_cert sts "$STS" ||
@@ -58,6 +58,7 @@ printf 'version: STSv1\r\nmode: enforce\r\nmx: mx.clinic.test\r\nmax_age: 604800
 printf 'version: STSv1\nmode: enforce\nmx: mx.ststls.test\nmax_age: 604800\n' \
     > "$W/ststls.txt"
 { cat "$W/clinic.txt"; head -c 70000 /dev/zero | tr '\0' '#'; } > "$W/big.txt"
+iconv -f ASCII -t UTF-16 "$W/clinic.txt" > "$W/utf16.txt"
 chmod 644 "$W"/*
 {
 	nginx_site mta-sts.clinic.test sts "alias $W/clinic.txt;"
@@ -65,6 +66,7 @@ chmod 644 "$W"/*
 	nginx_site mta-sts.notfound.test sts "return 404;"
 	nginx_site mta-sts.html.test sts "alias $W/clinic.txt; types { } default_type text/html;"
 	nginx_site mta-sts.big.test sts "alias $W/big.txt;"
+	nginx_site mta-sts.utf16.test sts "alias $W/utf16.txt;"
 	nginx_site mta-sts.tlsfail.test sts "alias $W/clinic.txt;" \
 	    "ssl_reject_handshake on;"
 	nginx_site mta-sts.expired.test stsexpired "alias $W/clinic.txt;"
@@ -134,7 +136,7 @@ zonedata:
   mta-sts.ststls.test:
     - A: 127.0.0.1
 EOF
-	for d in redirect notfound html big tlsfail expired soon slow; do
+	for d in redirect notfound html big utf16 tlsfail expired soon slow; do
 		sts "$d.test" mx.clinic.test
 	done
 	for d in plain old wrongmx soonmx fake; do
@@ -192,6 +194,11 @@ contains "text/html: finding" "$T/o" '"id":"mtasts.policy.content_type"'
 check big.test
 contains "70 KB policy: finding" "$T/o" '"id":"mtasts.policy.too_large"'
 none_of "70 KB policy: not parsed" "mtasts.policy.invalid"
+check utf16.test
+contains "a policy in UTF-16 (NUL bytes): invalid" "$T/o" \
+    '"id":"mtasts.policy.invalid"'
+contains "a policy in UTF-16: the bytes escaped in the history" "$T/o" \
+    '"value":"\\xff\\xfev\\x00e\\x00'
 check tlsfail.test
 contains "refused handshake: finding" "$T/o" '"id":"mtasts.policy.tls"'
 check expired.test
