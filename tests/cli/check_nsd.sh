@@ -3,7 +3,8 @@
 # Starts its own NSD on 127.0.0.1 (own config, pidfile and zones under $T;
 # any system instance is left alone) serving tests/dns/nsd/chk.zone and a
 # zone signed here with a fresh key (ldnsutils), whose DS is the trust
-# anchor.  Checks split and truncated TXT answers, a CNAME loop, a domain
+# anchor.  Checks (of the DNS alone, but for one lookup of the MTA-STS
+# policy host) split and truncated TXT answers, a CNAME loop, a domain
 # that does not exist, DNSSEC secure, insecure and bogus, and a server
 # that never answers.  Never touches public DNS: libunbound forwards only
 # to the test servers.
@@ -34,7 +35,8 @@ if ! nsd_up lookup_good; then
 	exit 0
 fi
 check() {
-	DMARCWARD_DNS_TIMEOUT=3000 "$DW" --resolver "$R" check --no-store "$@"
+	DMARCWARD_DNS_TIMEOUT=3000 "$DW" --resolver "$R" check --no-store \
+	    --no-fetch "$@"
 }
 
 check good.chk > "$T/o" 2>&1
@@ -42,6 +44,10 @@ is "a clean domain over real DNS exits 0" "$?" 0
 contains "grade A" "$T/o" "good.chk: grade A (100/100)"
 contains "the key in two strings is one 2048-bit key" "$T/o" \
     "selector1 (rsa 2048)"
+DMARCWARD_DNS_TIMEOUT=3000 "$DW" --resolver "$R" check --no-store --json \
+    good.chk > "$T/o" 2>&1
+contains "the MTA-STS policy host is looked up over real DNS" "$T/o" \
+    'mta-sts.good.chk does not exist (NXDOMAIN)'
 
 check --json split.chk big.chk loop.chk nomx.chk sub.inherit.chk \
     missing.chk > "$T/j" 2>&1
