@@ -146,13 +146,10 @@ EOF
 	cat "$DW_TOP/tests/check/good.yml"
 } > "$T/zone.yml"
 
-check() {	# check DOMAIN [OPTIONS]: JSON into $T/o, status in $st
-	_d=$1
-	shift
+check() {	# check ARGS...: JSON into $T/o, status in $st
 	"$DW" --zone "$T/zone.yml" check --no-store --json \
 	    --ca-file "$T/ca/ca.pem" --allow-loopback \
-	    --https-port "$NGINX_PORT" --net-timeout 3000 "$@" "$_d" \
-	    > "$T/o" 2>&1
+	    --https-port "$NGINX_PORT" --net-timeout 3000 "$@" > "$T/o" 2>&1
 	st=$?
 }
 none_of() {	# none_of NAME PREFIX: no finding id starting so in $T/o
@@ -224,6 +221,21 @@ if [ "$NGINX_ECHO" = 1 ]; then
 else
 	skip "a policy that trickles" "nginx echo module missing"
 fi
+
+# ---- many domains at once: fetched side by side, results in order -------
+check --concurrency 3 --probe-smtp --smtp-port "$GOODP" redirect.test \
+    clinic.test notfound.test html.test big.test
+is "five domains, five results" "$(grep -c '"domain"' "$T/o")" 5
+sed 's/^{"domain":"\([^"]*\)".*/\1/' "$T/o" | tr '\n' ' ' > "$T/order"
+is "results in the order given" "$(cat "$T/order")" \
+    "redirect.test clinic.test notfound.test html.test big.test "
+n=0
+for want in mtasts.policy.redirect '"grade":"A"' mtasts.policy.http_status \
+    mtasts.policy.content_type mtasts.policy.too_large; do
+	n=$((n + 1))
+	sed -n "${n}p" "$T/o" | grep -q "$want"
+	_report $? "domain $n of 5 has its own result ($want)"
+done
 
 # ---- loopback without the test option: refused, never contacted ---------
 hits=$(grep -c 'mta-sts' "$T/access.log" 2>/dev/null)
