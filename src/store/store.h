@@ -59,10 +59,10 @@ void store_close(struct store *st);
 enum dw_err store_unit_begin(struct store *st, const char *name,
     const uint8_t sha256[32], uint64_t size, bool *dup, struct dw_error *e);
 /*
- * Whether a completed or begun unit with this SHA-256 is stored: a quick
- * check before an input is read, which unlike the others may be called
- * from another thread than the one writing.  store_unit_begin still
- * decides.
+ * Whether a unit with this SHA-256 is committed: a quick check before an
+ * input is read, which unlike the others may be called from another
+ * thread than the one writing, and does not wait for it.  A unit of the
+ * batch not yet committed may not be seen; store_unit_begin decides.
  */
 enum dw_err store_unit_known(struct store *st, const uint8_t sha256[32],
     bool *known, struct dw_error *e);
