@@ -1,10 +1,13 @@
 /*
- * store_sqlite.c: the store on SQLite (WAL, one connection, prepared
- * statements for the hot inserts).  See docs/internals/STORE.md.
+ * store_sqlite.c: the store on SQLite (WAL, prepared statements for the
+ * hot inserts; the schema is the numbered files of src/store/migrations).
+ * One connection writes; a second, read-only, answers store_unit_known()
+ * without waiting for the writer.
  *
- * A unit is a transaction; a report is a savepoint inside it.  Raw bytes
- * are deflated in chunks of STORE_RAW_CHUNK input bytes, unless the input
- * is already gzip or zip, which is kept as it came.
+ * Units are savepoints inside a batch transaction (STORE_BATCH_UNITS), a
+ * report a savepoint inside its unit.  Raw bytes are deflated in chunks of
+ * STORE_RAW_CHUNK input bytes, unless the input is already gzip or zip,
+ * which is kept as it came.
  */
 #include <limits.h>
 #include <stdlib.h>
