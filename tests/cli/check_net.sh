@@ -82,7 +82,7 @@ if ! nginx_start "$T/sites.conf"; then
 fi
 
 # ---- the MX servers -----------------------------------------------------
-BASE=$((38000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 250 * 8))
+BASE=$((30000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 250 * 8))
 GOODP=$BASE PLAINP=$((BASE + 1)) OLDP=$((BASE + 2)) WRONGP=$((BASE + 3))
 SOONP=$((BASE + 4))
 postfix_init mx

@@ -82,7 +82,7 @@ trap '[ -n "$DPID" ] && kill -9 $DPID 2>/dev/null; dovecot_stop; rm -rf "$T"' \
 
 mkdir -p "$T/in"
 printf 'upload-secret-42\n' > "$T/token"
-HPORT=$((30000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 9000))
+HPORT=$((23500 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 2500))
 DB="$T/db.sqlite"
 H="http://127.0.0.1:$HPORT"
 writeconf() {	# writeconf FOLDER_INTERVAL

@@ -177,7 +177,7 @@ is "keep_samples without a key is refused" "$?" 2
 contains "and says why" $T/out "keep_samples and sample_key_file go together"
 mkdir -p $T/drop
 printf 'tok-1\n' > $T/token
-HPORT=$((30000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 9000))
+HPORT=$((21000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 2500))
 cat > $T/d.conf <<EOC
 [store]
 path = $T/d.db

@@ -17,7 +17,7 @@ if ! need_pkg postfix postfix || ! need_pkg openssl openssl; then
 	done_testing
 	exit 0
 fi
-BASE=$((36000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 250 * 8))
+BASE=$((28000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 250 * 8))
 cleanup() {
 	postfix_stop
 	smtp_fake_stop

@@ -30,7 +30,7 @@ dovecot_start() {
 	    -CAkey "$D/tls/ca.key" -CAcreateserial -days 2 \
 	    -extfile "$D/tls/ext" -out "$D/tls/server.pem" >/dev/null 2>&1 ||
 	    return 1
-	IMAP_PORT=$((40000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 9000))
+	IMAP_PORT=$((12000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 4000))
 	IMAP_USER=reports
 	IMAP_PASSWORD=imap-test-secret
 	uid=$(id -u)

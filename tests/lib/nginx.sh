@@ -15,7 +15,7 @@
 #   nginx_stop                  stops it (call it from the exit trap)
 # The echo module (libnginx-mod-http-echo) is loaded when installed:
 # NGINX_ECHO is 1 then.
-NGINX_PORT=$((34000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 2000))
+NGINX_PORT=$((26000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 2000))
 NGINX_ECHO_MOD=/usr/lib/nginx/modules/ngx_http_echo_module.so
 NGINX_ECHO=0
 [ -f "$NGINX_ECHO_MOD" ] && NGINX_ECHO=1

@@ -43,7 +43,7 @@ nsd_sign() {
 nsd_start() {
 	[ -x "$NSD" ] || return 1
 	NSD_ARGS=$*
-	_port=$((53530 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 4000))
+	_port=$((16000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 2000))
 	NSD_CONF="$T/nsd.conf"
 	cat > "$NSD_CONF" <<EOF
 server:
@@ -75,7 +75,7 @@ EOF
 	"$NSD" -d -c "$NSD_CONF" > "$T/nsd.out" 2>&1 &
 	NSDPID=$!
 	R="127.0.0.1@$_port"
-	SILENT_PORT=$((_port + 4000))
+	SILENT_PORT=$((_port + 2000))
 }
 
 nsd_up() {	# up to 30 s: a loaded machine starts it slowly
