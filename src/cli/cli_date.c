@@ -3,6 +3,7 @@
 #include <time.h>
 
 #include "base/date.h"
+#include "base/log.h"
 #include "cli_util.h"
 
 bool
@@ -18,6 +19,16 @@ cli_parse_date(const char *s, int64_t *out)
 		return false;
 	*out = date_days_from_civil(y, m, d) * 86400;
 	return true;
+}
+
+bool
+cli_date_opt(bool since, const char *arg, int64_t *out)
+{
+	if (cli_parse_date(arg, out))
+		return true;
+	log_warnx("--%s: want a date YYYY-MM-DD, got \"%s\"",
+	    since ? "since" : "until", arg);
+	return false;
 }
 
 static void

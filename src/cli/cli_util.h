@@ -33,6 +33,11 @@ char *cli_clean(char *out, size_t sz, const char *s);
 
 /* YYYY-MM-DD as UTC seconds at 00:00:00. */
 bool cli_parse_date(const char *s, int64_t *out);
+/*
+ * --since or --until (since true: --since): the date into *out, or a
+ * warning naming the option and the bad value.
+ */
+bool cli_date_opt(bool since, const char *arg, int64_t *out);
 /* "YYYY-MM-DD HH:MM:SS" in UTC. */
 void cli_format_utc(int64_t t, char *out, size_t sz);
 /* "YYYY-MM-DDTHH:MM:SSZ" (RFC 3339), for JSON. */

@@ -26,13 +26,8 @@ cli_window_opt(struct cli_window *w, int ch, const char *arg)
 		return true;
 	case CLI_WOPT_SINCE:
 	case CLI_WOPT_UNTIL:
-		if (!cli_parse_date(arg, ch == CLI_WOPT_SINCE ? &w->since :
-		    &w->until)) {
-			log_warnx("--%s: want a date YYYY-MM-DD, got \"%s\"",
-			    ch == CLI_WOPT_SINCE ? "since" : "until", arg);
-			return false;
-		}
-		return true;
+		return cli_date_opt(ch == CLI_WOPT_SINCE, arg,
+		    ch == CLI_WOPT_SINCE ? &w->since : &w->until);
 	case CLI_WOPT_DAYS:
 		if (!cli_parse_u64(arg, 1, 36600, &w->days)) {
 			log_warnx("--days: want 1 to 36600");

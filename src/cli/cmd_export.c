@@ -233,12 +233,9 @@ run(struct cli *c, int argc, char **argv)
 			break;
 		case 's':
 		case 'u':
-			if (!cli_parse_date(optarg, ch == 's' ? &f.since :
-			    &f.until)) {
-				log_warnx("want a date YYYY-MM-DD, got \"%s\"",
-				    optarg);
+			if (!cli_date_opt(ch == 's', optarg, ch == 's' ?
+			    &f.since : &f.until))
 				return CLI_EXIT_FAIL;
-			}
 			break;
 		case 'o':
 			outpath = optarg;

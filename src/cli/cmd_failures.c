@@ -179,13 +179,9 @@ parse_args(struct fctx *fc, struct store_filter *f, int argc, char **argv,
 			break;
 		case 's':
 		case 'u':
-			if (!cli_parse_date(optarg, ch == 's' ? &f->since :
-			    &f->until)) {
-				log_warnx("--%s: want a date YYYY-MM-DD, got "
-				    "\"%s\"", ch == 's' ? "since" : "until",
-				    optarg);
+			if (!cli_date_opt(ch == 's', optarg, ch == 's' ?
+			    &f->since : &f->until))
 				return false;
-			}
 			break;
 		case 'H':
 			fc->headers = true;

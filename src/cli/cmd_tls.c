@@ -303,13 +303,9 @@ run(struct cli *c, int argc, char **argv)
 			break;
 		case 's':
 		case 'u':
-			if (!cli_parse_date(optarg, ch == 's' ? &tc.f.since :
-			    &tc.f.until)) {
-				log_warnx("--%s: want a date YYYY-MM-DD, got "
-				    "\"%s\"", ch == 's' ? "since" : "until",
-				    optarg);
+			if (!cli_date_opt(ch == 's', optarg, ch == 's' ?
+			    &tc.f.since : &tc.f.until))
 				return CLI_EXIT_FAIL;
-			}
 			break;
 		case 'j':
 			tc.json = true;
