@@ -10,7 +10,6 @@
 #include "psl/orgdomain.h"
 #include "sources/catalog.h"
 
-#define CLI_CATALOG_MAX	((size_t)1 << 20)	/* bytes of --catalog */
 
 /* Log the reason and return NULL when they cannot be built. */
 struct catalog *cli_catalog(const struct cli *c);

@@ -6,7 +6,6 @@
 #include <time.h>
 
 #include "analysis/rollup.h"
-#include "base/buf.h"
 #include "base/log.h"
 #include "dns/dns_fake.h"
 #include "djob.h"
@@ -26,31 +25,6 @@ djob_resolver(const struct conf *c, struct dns_resolver **r,
 	o.trust_anchor = *c->check_trust_anchor ? c->check_trust_anchor :
 	    NULL;
 	return dns_unbound_new(&o, r, e);
-}
-
-static enum dw_err
-load_catalog(const struct conf *c, struct catalog **out, struct dw_error *e)
-{
-	struct catalog *cat;
-	struct buf b;
-	enum dw_err err;
-
-	if ((cat = catalog_new()) == NULL)
-		return dw_fail(e, DW_ENOMEM, "out of memory");
-	err = catalog_load_builtin(cat, e);
-	if (err == DW_OK && *c->enrich_catalog != '\0' &&
-	    (err = buf_read_file(&b, c->enrich_catalog, DJOB_CATALOG_MAX,
-	    e)) == DW_OK) {
-		err = catalog_load(cat, buf_str(&b), b.len, c->enrich_catalog,
-		    e);
-		buf_fini(&b);
-	}
-	if (err != DW_OK) {
-		catalog_free(cat);
-		return err;
-	}
-	*out = cat;
-	return DW_OK;
 }
 
 /* [enrich] geoip: NULL in *out when none is configured. */
@@ -103,7 +77,8 @@ djob_enrich(struct store *st, const struct conf *c, struct dw_error *e)
 
 	memset(&rs, 0, sizeof(rs));
 	memset(&ls, 0, sizeof(ls));
-	if ((err = load_catalog(c, &cat, e)) != DW_OK ||
+	if ((err = catalog_open(*c->enrich_catalog ? c->enrich_catalog :
+	    NULL, &cat, e)) != DW_OK ||
 	    (err = orgdomain_new(&od, e)) != DW_OK ||
 	    (err = open_geoip(c, &geo, e)) != DW_OK ||
 	    (err = djob_resolver(c, &r, e)) != DW_OK)

@@ -11,7 +11,6 @@
 #include "store/store.h"
 
 #define DJOB_ZONE_MAX		((size_t)16 << 20)	/* zone file bytes */
-#define DJOB_CATALOG_MAX	((size_t)1 << 20)	/* bytes of a catalog */
 
 /* [check] zone, else libunbound with [check] resolver and trust_anchor. */
 enum dw_err djob_resolver(const struct conf *c, struct dns_resolver **r,

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/arena.h"
+#include "base/buf.h"
 #include "catalog.h"
 #include "conf/inilex.h"
 #include "dns/dns.h"
@@ -444,6 +445,30 @@ catalog_load_builtin(struct catalog *c, struct dw_error *e)
 {
 	return catalog_load(c, catalog_builtin, catalog_builtin_len,
 	    "built-in services.ini", e);
+}
+
+enum dw_err
+catalog_open(const char *path, struct catalog **out, struct dw_error *e)
+{
+	struct catalog *c;
+	struct buf b;
+	enum dw_err err;
+
+	*out = NULL;
+	if ((c = catalog_new()) == NULL)
+		return dw_fail(e, DW_ENOMEM, "out of memory");
+	err = catalog_load_builtin(c, e);
+	if (err == DW_OK && path != NULL &&
+	    (err = buf_read_file(&b, path, CATALOG_FILE_MAX, e)) == DW_OK) {
+		err = catalog_load(c, buf_str(&b), b.len, path, e);
+		buf_fini(&b);
+	}
+	if (err != DW_OK) {
+		catalog_free(c);
+		return err;
+	}
+	*out = c;
+	return DW_OK;
 }
 
 size_t

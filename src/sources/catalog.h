@@ -88,6 +88,15 @@ enum dw_err catalog_load(struct catalog *c, const char *buf, size_t len,
 /* Loads the built-in data/services.ini. */
 enum dw_err catalog_load_builtin(struct catalog *c, struct dw_error *e);
 
+#define CATALOG_FILE_MAX	((size_t)1 << 20)	/* a user's file */
+
+/*
+ * A new catalog: the built-in services, then those of the file at path
+ * (NULL: none), which e names when it cannot be read or loaded.
+ */
+enum dw_err catalog_open(const char *path, struct catalog **out,
+    struct dw_error *e);
+
 size_t catalog_count(const struct catalog *c);
 const struct catalog_service *catalog_at(const struct catalog *c, size_t i);
 const struct catalog_service *catalog_find(const struct catalog *c,
