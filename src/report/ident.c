@@ -45,9 +45,16 @@ report_ip_canon(const char *s, size_t n, char *out, size_t outsz)
 		return false;
 	memcpy(tmp, s, n);
 	tmp[n] = '\0';
-	if (memchr(tmp, ':', n) == NULL)
-		return inet_pton(AF_INET, tmp, a) == 1 &&
-		    inet_ntop(AF_INET, a, out, (socklen_t)outsz) != NULL;
+	/*
+	 * inet_pton takes dotted-quad decimal only, without leading zeros:
+	 * what it accepts is the canonical spelling already.
+	 */
+	if (memchr(tmp, ':', n) == NULL) {
+		if (inet_pton(AF_INET, tmp, a) != 1 || n >= outsz)
+			return false;
+		memcpy(out, tmp, n + 1);
+		return true;
+	}
 	if (inet_pton(AF_INET6, tmp, a) != 1)
 		return false;
 	if (memcmp(a, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12) == 0)
