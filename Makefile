@@ -4,7 +4,7 @@
 
 CC	?= cc
 BUILD	?= build
-PKGS	 = expat zlib libarchive gmime-3.0 sqlite3 libcrypto libssl jansson libunbound yaml-0.1 libcurl \
+PKGS	 = expat zlib libzstd libarchive gmime-3.0 sqlite3 libcrypto libssl jansson libunbound yaml-0.1 libcurl \
 	   inih libmicrohttpd libsodium libpsl libmaxminddb
 TESTPKGS = cmocka
 

@@ -19,6 +19,7 @@
 #include <openssl/evp.h>
 #include <sqlite3.h>
 #include <zlib.h>
+#include <zstd.h>
 
 #include "dwtest.h"
 
@@ -56,7 +57,7 @@ sha256(const void *p, size_t n, uint8_t out[32])
 	assert_int_equal(len, 32);
 }
 
-/* Deterministic bytes: report-like text that deflates, or noise. */
+/* Deterministic bytes: report-like text that compresses, or noise. */
 static unsigned char *
 gen(size_t n, bool noise, uint32_t seed)
 {
@@ -141,29 +142,25 @@ struct raw {
 	int		 chunks;
 };
 
+/* The raw bytes of a 'zstd' unit: one frame, decoded whole. */
 static void
-inflate_all(struct raw *r, const unsigned char *p, size_t n)
+unzstd_all(struct raw *r, const unsigned char *p, size_t n)
 {
-	z_stream z;
+	size_t got;
 
-	memset(&z, 0, sizeof(z));
 	r->data = malloc((size_t)r->size + 1);
 	assert_non_null(r->data);
-	assert_int_equal(inflateInit(&z), Z_OK);
-	z.next_in = (unsigned char *)p;
-	z.avail_in = (uInt)n;
-	z.next_out = r->data;
-	z.avail_out = (uInt)r->size + 1;
-	assert_int_equal(inflate(&z, Z_FINISH), Z_STREAM_END);
-	assert_int_equal(z.avail_in, 0);
-	r->len = z.total_out;
-	inflateEnd(&z);
+	assert_int_equal(ZSTD_getFrameContentSize(p, n) ==
+	    ZSTD_CONTENTSIZE_ERROR, 0);
+	got = ZSTD_decompress(r->data, (size_t)r->size + 1, p, n);
+	assert_false(ZSTD_isError(got));
+	r->len = got;
 }
 
 /*
  * Reads the unit whose SHA-256 is sha from the store file: its chunks in
- * order (seq 0, 1, ...), inflated as one zlib stream when its encoding is
- * 'deflate', concatenated as they are when 'identity'.  False when no such
+ * order (seq 0, 1, ...), decoded as one zstd frame when its encoding is
+ * 'zstd', concatenated as they are when 'identity'.  False when no such
  * unit is stored.
  */
 static bool
@@ -211,8 +208,8 @@ raw_read(const char *path, const uint8_t sha[32], struct raw *r)
 		if (r->data == NULL)
 			r->data = calloc(1, 1);
 	} else {
-		assert_string_equal(r->enc, "deflate");
-		inflate_all(r, (const unsigned char *)b.data, b.len);
+		assert_string_equal(r->enc, "zstd");
+		unzstd_all(r, (const unsigned char *)b.data, b.len);
 	}
 	buf_fini(&b);
 	return true;
@@ -570,11 +567,11 @@ unit_raw_round_trips(void **state)
 	}
 	store_close(st);
 	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
-		assert_raw(d->path, p[i], c[i].n, c[i].n > 0 ? "deflate" :
+		assert_raw(d->path, p[i], c[i].n, c[i].n > 0 ? "zstd" :
 		    NULL);
 		free(p[i]);
 	}
-	/* Text deflates: the evidence does not cost its full size. */
+	/* Text compresses: the evidence does not cost its full size. */
 	assert_true(q_int(d->path, "SELECT sum(length(data)) FROM raw_chunks "
 	    "JOIN raw_inputs i ON i.id = input_id WHERE i.name = "
 	    "'text-3MiB'") < (int64_t)(3 * MIB / 2));
@@ -706,7 +703,7 @@ unit_rolled_back_leaves_nothing(void **state)
 	report_put(st, &r, &c, 1, true);
 	unit_close(st, true);
 	store_close(st);
-	assert_raw(d->path, p, 2 * MIB + 17, "deflate");
+	assert_raw(d->path, p, 2 * MIB + 17, "zstd");
 	assert_int_equal(count_rows(d->path, "auth_results"), 1);
 	free(p);
 }
@@ -749,7 +746,7 @@ unit_same_sha_is_dup(void **state)
 	assert_true(dup);
 	store_close(st);
 	assert_int_equal(count_rows(d->path, "raw_inputs"), 1);
-	assert_raw(d->path, text, strlen(text), "deflate");
+	assert_raw(d->path, text, strlen(text), "zstd");
 }
 
 /* ---- reports -------------------------------------------------------- */
@@ -1031,14 +1028,14 @@ flush_commits_units(void **state)
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status));
 	assert_int_equal(WEXITSTATUS(status), 0);
-	assert_raw(d->path, "flushed", 7, "deflate");
+	assert_raw(d->path, "flushed", 7, "zstd");
 
 	/* store_close commits what is still in the batch. */
 	st = open_rw(d->path);
 	unit_open(st, "closed.xml", "closed");
 	unit_close(st, true);
 	store_close(st);
-	assert_raw(d->path, "closed", 6, "deflate");
+	assert_raw(d->path, "closed", 6, "zstd");
 
 	/* An open unit is not kept by store_close. */
 	st = open_rw(d->path);
@@ -1168,8 +1165,8 @@ disk_full_is_efull_and_consistent(void **state)
 	assert_int_equal(count_rows(d->path, "records"), 6);
 	assert_int_equal(q_int(d->path, "SELECT count(*) FROM raw_chunks "
 	    "WHERE input_id NOT IN (SELECT id FROM raw_inputs)"), 0);
-	assert_raw(d->path, "a-flushed", 9, "deflate");
-	assert_raw(d->path, "d-after-raw", 11, "deflate");
+	assert_raw(d->path, "a-flushed", 9, "zstd");
+	assert_raw(d->path, "d-after-raw", 11, "zstd");
 	free(noise);
 }
 

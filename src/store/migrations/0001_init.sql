@@ -12,7 +12,7 @@ CREATE TABLE raw_inputs (
 	sha256		BLOB NOT NULL UNIQUE,
 	size		INTEGER NOT NULL,
 	received	INTEGER NOT NULL,	-- UTC seconds
-	encoding	TEXT NOT NULL		-- 'deflate' or 'identity'
+	encoding	TEXT NOT NULL		-- 'zstd', 'deflate' (older), 'identity', ...
 );
 CREATE TABLE raw_chunks (
 	input_id	INTEGER NOT NULL REFERENCES raw_inputs (id),
