@@ -3,8 +3,11 @@
  *
  * A file is read twice: once to hash it (a unit already stored is skipped
  * before any parsing), once through a tee that hands the raw bytes to the
- * store while the unpacker and the streaming parser consume them.  Memory
- * stays flat in the size of the input: nothing holds a whole file except
+ * store while the unpacker and the streaming parser consume them.  A plain
+ * XML file of at most WRITER_WHOLE_MAX bytes is read once, whole, and
+ * handed to the store thread whole, which hashes it there (ingest_small),
+ * so this thread does nothing but parse it.  Memory stays flat in the
+ * size of the input: nothing holds a whole file except that buffer and
  * the repair buffer, which holds at most AGG_REPAIR_MAX bytes of one
  * document and only while that document is small enough to be repaired.
  */
@@ -43,6 +46,7 @@ struct ingest {
 	struct ingest_stats	 s;		/* what this thread counted */
 	struct ingest_stats	 view;		/* s + the writer's tally */
 	char			*iobuf;
+	char			*whole;		/* a small input, read whole */
 	struct buf		 keep;		/* a document kept for repair */
 	const char		*unit;		/* name of the current unit */
 	const char		*doc;		/* and of its document */
@@ -110,6 +114,7 @@ ingest_free(struct ingest *in)
 		return;
 	writer_free(in->w);
 	buf_fini(&in->keep);
+	free(in->whole);
 	free(in->iobuf);
 	free(in);
 }
@@ -583,12 +588,26 @@ failure_unit(struct ingest *in, const char *name, const void *p, size_t n,
 	return err;
 }
 
+/* Unpacks p[0..n), the bytes of unit name, into its documents. */
+static enum dw_err
+unpack_mem(struct ingest *in, const char *name, const void *p, size_t n,
+    struct dw_error *ue)
+{
+	struct rd *rd;
+	enum dw_err err;
+
+	if ((rd = rd_mem_new(p, n)) == NULL)
+		return dw_fail(ue, DW_ENOMEM, "out of memory");
+	err = unpack(rd, name, &in->o.lim, on_doc, in, ue);
+	rd_free(rd);
+	return err;
+}
+
 enum dw_err
 ingest_mem(struct ingest *in, const char *name, const void *p, size_t n,
     struct dw_error *e)
 {
 	struct dw_error ue;
-	struct rd *rd;
 	uint8_t sha[32];
 	enum dw_err err;
 	bool dup, handled;
@@ -614,13 +633,7 @@ ingest_mem(struct ingest *in, const char *name, const void *p, size_t n,
 		if (err != DW_OK)
 			return unit_end(in, err, &ue, e);
 	}
-	rd = rd_mem_new(p, n);
-	if (rd == NULL)
-		err = dw_fail(&ue, DW_ENOMEM, "out of memory");
-	else
-		err = unpack(rd, name, &in->o.lim, on_doc, in, &ue);
-	rd_free(rd);
-	return unit_end(in, err, &ue, e);
+	return unit_end(in, unpack_mem(in, name, p, n, &ue), &ue, e);
 }
 
 static enum dw_err
@@ -721,6 +734,77 @@ ingest_fd_unit(struct ingest *in, int fd, uint64_t size, struct dw_error *e)
 }
 
 /*
+ * A small plain XML file, read whole into p (WRITER_WHOLE_MAX + 1 bytes):
+ * *got is more than WRITER_WHOLE_MAX when it turned out larger than that.
+ */
+static enum dw_err
+read_small(int fd, char *p, size_t *got, struct dw_error *e)
+{
+	ssize_t r;
+
+	*got = 0;
+	while (*got <= WRITER_WHOLE_MAX) {
+		r = pread(fd, p + *got, WRITER_WHOLE_MAX + 1 - *got,
+		    (off_t)*got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return dw_fail(e, DW_EIO, "read: %s", strerror(errno));
+		if (r == 0)
+			break;
+		*got += (size_t)r;
+	}
+	return DW_OK;
+}
+
+/*
+ * A small plain XML file into the store, from p[0..n).  It holds a single
+ * document, so there is no quick check for a stored unit before parsing:
+ * the writer hashes the bytes and drops the unit when they are stored,
+ * and the parse of a stored input can reject nothing, since it was kept
+ * only because its one document parsed.
+ */
+static enum dw_err
+small_unit(struct ingest *in, const char *name, const char *p, size_t n,
+    struct dw_error *e)
+{
+	struct dw_error ue;
+	enum dw_err err;
+
+	dw_error_clear(&ue);
+	in->unit = name;
+	in->doc = NULL;
+	in->at_unit = in->s;
+	in->s.inputs++;
+	in->s.bytes += n;
+	err = writer_unit_whole(in->w, name, p, n, &ue);
+	if (err != DW_OK)
+		return unit_end(in, err, &ue, e);
+	return unit_end(in, unpack_mem(in, name, p, n, &ue), &ue, e);
+}
+
+/* A small plain XML file: read once, whole, and parsed from memory. */
+static enum dw_err
+ingest_small(struct ingest *in, int fd, uint64_t size, struct dw_error *e)
+{
+	struct dw_error ue;
+	size_t got;
+
+	if (in->whole == NULL &&
+	    (in->whole = malloc(WRITER_WHOLE_MAX + 1)) == NULL)
+		return dw_fail(e, DW_ENOMEM, "out of memory");
+	dw_error_clear(&ue);
+	if (read_small(fd, in->whole, &got, &ue) != DW_OK) {
+		in->s.inputs++;
+		reject(in, NULL, &ue);
+		return DW_OK;
+	}
+	if (got > WRITER_WHOLE_MAX)	/* it grew: the usual way */
+		return ingest_fd_unit(in, fd, size, e);
+	return small_unit(in, in->unit, in->whole, got, e);
+}
+
+/*
  * A message file small enough to be a failure report is read whole, so
  * the failure report path can see it before anything is stored.
  */
@@ -807,6 +891,9 @@ ingest_file(struct ingest *in, const char *path, int fd,
 		reject(in, NULL, &ue);
 		return DW_OK;
 	}
+	if (in->st != NULL && (uint64_t)sb->st_size <= WRITER_WHOLE_MAX &&
+	    unpack_sniff(head, (size_t)n) == SNIFF_XML)
+		return ingest_small(in, fd, (uint64_t)sb->st_size, e);
 	return ingest_fd_unit(in, fd, (uint64_t)sb->st_size, e);
 }
 

@@ -2,9 +2,11 @@
  * ingest.h: takes reports in from files, folders, mbox files and Maildir
  * folders and keeps them in the store.
  *
- * An input as it arrived (a file, one message of an mbox) is a unit: its
- * SHA-256 is computed first and a unit already stored is skipped as a
- * duplicate; its raw bytes are stored with it as evidence.  Every report
+ * An input as it arrived (a file, one message of an mbox) is a unit: a
+ * unit whose SHA-256 is stored already is a duplicate and nothing of it
+ * is stored again (a small plain XML file is parsed while the store
+ * thread hashes it; anything else is hashed before it is parsed); its raw
+ * bytes are stored with it as evidence.  Every report
  * found inside is parsed as a stream and stored whole or not at all.  A
  * broken container (bad gzip, a cap hit) rejects the whole unit; a broken
  * report rejects that report only.  Nothing in one input affects the next.

@@ -16,13 +16,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+
 #include "report/agg_xml.h"
 #include "store/store.h"
 #include "writer.h"
 
 enum wop {
 	OP_UNIT_BEGIN = 1, OP_RAW, OP_UNIT_END, OP_REPORT_BEGIN, OP_RECORD,
-	OP_REPORT_END, OP_SYNC, OP_QUIT, OP_EVIDENCE,
+	OP_REPORT_END, OP_SYNC, OP_QUIT, OP_EVIDENCE, OP_UNIT_WHOLE,
 };
 
 #define NULLSTR	UINT32_MAX
@@ -395,6 +397,33 @@ on_unit_begin(struct writer *w, const char *name, const uint8_t *sha,
 		w->u_skip = false;
 }
 
+/*
+ * A unit whose bytes came whole: hashed here, on the store thread, which
+ * has the time the parsing thread lacks.  A unit already stored is
+ * skipped as on_unit_begin does.
+ */
+static void
+on_unit_whole(struct writer *w, const char *name, uint64_t size,
+    const void *p, uint32_t n)
+{
+	uint8_t sha[32];
+	unsigned int len = sizeof(sha);
+	struct dw_error e;
+	enum dw_err err;
+
+	if (EVP_Digest(p, n, sha, &len, EVP_sha256(), NULL) != 1) {
+		memset(&w->u, 0, sizeof(w->u));
+		w->u_skip = true;
+		set_sticky(w, DW_ENOMEM, (dw_fail(&e, DW_ENOMEM,
+		    "SHA-256 unavailable"), &e));
+		return;
+	}
+	on_unit_begin(w, name, sha, size);
+	if (!w->u_skip && live(w) && n > 0 &&
+	    (err = store_unit_raw(w->st, p, n, &e)) != DW_OK)
+		set_sticky(w, err, &e);
+}
+
 static void
 on_report_begin(struct writer *w, const struct agg_report *r)
 {
@@ -581,6 +610,14 @@ apply(struct writer *w, const struct chunk *c)
 			a = get_u64(&p);
 			name = get_str(&p);
 			on_unit_begin(w, name, sha, a);
+			break;
+		case OP_UNIT_WHOLE:
+			a = get_u64(&p);
+			name = get_str(&p);
+			memcpy(&n, p, 4);
+			p += 4;
+			on_unit_whole(w, name, a, p, n);
+			p += n;
 			break;
 		case OP_RAW:
 			memcpy(&n, p, 4);
@@ -784,6 +821,27 @@ writer_unit_begin(struct writer *w, const char *name, const uint8_t sha[32],
 	put(w->cur, sha, 32);
 	put(w->cur, &size, 8);
 	put_str(w->cur, name);
+	return DW_OK;
+}
+
+enum dw_err
+writer_unit_whole(struct writer *w, const char *name, const void *p,
+    size_t n, struct dw_error *e)
+{
+	uint8_t op = OP_UNIT_WHOLE;
+	uint64_t size = n;
+	uint32_t n32 = (uint32_t)n;
+	enum dw_err err;
+
+	if (n > WRITER_WHOLE_MAX || str_size(name) + 13 + n > WRITER_CHUNK)
+		return dw_fail(e, DW_ELIMIT, "input too large to pass whole");
+	if ((err = room(w, 13 + str_size(name) + n, e)) != DW_OK)
+		return err;
+	put(w->cur, &op, 1);
+	put(w->cur, &size, 8);
+	put_str(w->cur, name);
+	put(w->cur, &n32, 4);
+	put(w->cur, p, n);
 	return DW_OK;
 }
 

@@ -31,6 +31,7 @@
 
 #define WRITER_CHUNK	(256 * 1024)	/* bytes per queue chunk */
 #define WRITER_QUEUE	16		/* chunks in flight at most */
+#define WRITER_WHOLE_MAX (128 * 1024)	/* writer_unit_whole, at most */
 
 struct writer;
 
@@ -58,6 +59,14 @@ void writer_free(struct writer *w);	/* drains first; NULL is a no-op */
 
 enum dw_err writer_unit_begin(struct writer *w, const char *name,
     const uint8_t sha256[32], uint64_t size, struct dw_error *e);
+/*
+ * Begins a unit and passes all of its raw bytes, p[0..n) with n at most
+ * WRITER_WHOLE_MAX, in one step.  The writer hashes them itself, so the
+ * caller need not: for a small input the store thread has the time to
+ * spare and the parsing thread has not.
+ */
+enum dw_err writer_unit_whole(struct writer *w, const char *name,
+    const void *p, size_t n, struct dw_error *e);
 enum dw_err writer_unit_raw(struct writer *w, const void *p, size_t n,
     struct dw_error *e);
 /* ok false: the container broke, so every report of the unit goes. */

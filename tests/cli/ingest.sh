@@ -183,4 +183,60 @@ is "--store-only looks nothing up" \
 is "report brings the rollups up to date" \
     "$(sqlite3 "$SDB" 'SELECT sum(messages) FROM rollup_day')" \
     "$(sqlite3 "$FDB" 'SELECT sum(messages) FROM rollup_day')"
+# --- plain XML at the whole-read size (128 KiB) and one byte over -------
+# At most 128 KiB is read once and hashed by the store thread; larger
+# is streamed.  Both must store the same way and hash the same bytes.
+mkbig() {	# mkbig ID RECORDS SIZE: a report padded to SIZE bytes
+	{
+		echo '<?xml version="1.0"?>'
+		echo "<feedback><report_metadata><org_name>big.example</org_name>"
+		echo "<email>d@big.example</email><report_id>$1</report_id>"
+		echo "<date_range><begin>1700000000</begin><end>1700086399</end>"
+		echo "</date_range></report_metadata><policy_published>"
+		echo "<domain>example.net</domain><p>none</p></policy_published>"
+		i=0
+		while [ $i -lt "$2" ]; do
+			i=$((i + 1))
+			echo "<record><row><source_ip>198.51.100.$((i % 250))</source_ip>"
+			echo "<count>$i</count><policy_evaluated><disposition>none"
+			echo "</disposition><dkim>pass</dkim><spf>pass</spf>"
+			echo "</policy_evaluated></row><identifiers><header_from>"
+			echo "example.net</header_from></identifiers><auth_results>"
+			echo "<dkim><domain>example.net</domain><result>pass</result>"
+			echo "</dkim><spf><domain>example.net</domain><result>pass"
+			echo "</result></spf></auth_results></record>"
+		done
+		printf '</feedback>'
+	} > $T/big.tmp
+	n=$(wc -c < $T/big.tmp)
+	cat $T/big.tmp
+	head -c $(($3 - n)) /dev/zero | tr '\0' ' '
+}
+mkdir $T/edge
+mkbig r-edge-in 250 131072 > $T/edge/in.xml
+mkbig r-edge-over 250 131073 > $T/edge/over.xml
+is "whole-read report is 128 KiB" "$(wc -c < $T/edge/in.xml)" 131072
+is "streamed report is one byte more" "$(wc -c < $T/edge/over.xml)" 131073
+EDB=$T/edge.db
+"$DW" --db "$EDB" ingest --store-only $T/edge > $T/out 2>&1
+is "reports at and over 128 KiB exit status" "$?" 0
+contains "both are new" $T/out "reports:  2 new, 0 duplicate, 0 rejected"
+contains "all their records" $T/out "records:  500 "
+for f in in over; do
+	is "$f.xml: the hash kept is of the file's bytes" \
+	    "$(sqlite3 "$EDB" "SELECT lower(hex(sha256)) FROM raw_inputs \
+	    WHERE name LIKE '%/$f.xml'")" \
+	    "$(sha256sum $T/edge/$f.xml | cut -d' ' -f1)"
+done
+is "raw bytes compressed with zstd" \
+    "$(sqlite3 "$EDB" "SELECT group_concat(DISTINCT encoding) \
+    FROM raw_inputs")" zstd
+"$DW" --db "$EDB" ingest --store-only $T/edge > $T/out 2>&1
+contains "again: both inputs already stored" $T/out "2 already stored"
+contains "again: nothing new" $T/out "reports:  0 new, 0 duplicate"
+# the same report with other bytes: a duplicate report, not a new one
+sed 's/<feedback>/<feedback> /' $T/edge/in.xml > $T/edge2.xml
+"$DW" --db "$EDB" ingest --store-only $T/edge2.xml > $T/out 2>&1
+contains "same report, other bytes: duplicate" $T/out \
+    "reports:  0 new, 1 duplicate, 0 rejected"
 done_testing
