@@ -734,18 +734,17 @@ ingest_fd_unit(struct ingest *in, int fd, uint64_t size, struct dw_error *e)
 }
 
 /*
- * A small plain XML file, read whole into p (WRITER_WHOLE_MAX + 1 bytes):
- * *got is more than WRITER_WHOLE_MAX when it turned out larger than that.
+ * Reads a file from its start into p, up to cap bytes or its end: *got
+ * says how far it came.
  */
 static enum dw_err
-read_small(int fd, char *p, size_t *got, struct dw_error *e)
+read_upto(int fd, char *p, size_t cap, size_t *got, struct dw_error *e)
 {
 	ssize_t r;
 
 	*got = 0;
-	while (*got <= WRITER_WHOLE_MAX) {
-		r = pread(fd, p + *got, WRITER_WHOLE_MAX + 1 - *got,
-		    (off_t)*got);
+	while (*got < cap) {
+		r = pread(fd, p + *got, cap - *got, (off_t)*got);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0)
@@ -794,7 +793,9 @@ ingest_small(struct ingest *in, int fd, uint64_t size, struct dw_error *e)
 	    (in->whole = malloc(WRITER_WHOLE_MAX + 1)) == NULL)
 		return dw_fail(e, DW_ENOMEM, "out of memory");
 	dw_error_clear(&ue);
-	if (read_small(fd, in->whole, &got, &ue) != DW_OK) {
+	/* one byte more, to see a file that grew since it was stat'ed */
+	if (read_upto(fd, in->whole, WRITER_WHOLE_MAX + 1, &got, &ue) !=
+	    DW_OK) {
 		in->s.inputs++;
 		reject(in, NULL, &ue);
 		return DW_OK;
@@ -814,24 +815,17 @@ ingest_message_file(struct ingest *in, const char *path, int fd,
 {
 	struct dw_error ue;
 	char *p;
-	size_t got = 0;
-	ssize_t r = 0;
+	size_t got;
 	enum dw_err err;
 
 	if ((p = malloc(size + 1)) == NULL)
 		return dw_fail(e, DW_ENOMEM, "out of memory");
-	while (got < size) {
-		r = pread(fd, p + got, size - got, (off_t)got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		got += (size_t)r;
-	}
-	if (got < size) {
+	err = read_upto(fd, p, size, &got, &ue);
+	if (err == DW_OK && got < size)
+		err = dw_fail(&ue, DW_EIO, "read: the file shrank while it "
+		    "was read");
+	if (err != DW_OK) {
 		in->s.inputs++;
-		dw_fail(&ue, DW_EIO, "read: %s", r < 0 ? strerror(errno) :
-		    "the file shrank while it was read");
 		reject(in, NULL, &ue);
 		free(p);
 		return DW_OK;
